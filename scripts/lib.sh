@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the modslab scripts.  Source it; do not run it.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$TOP/build
+LINUX=$BUILD/linux
+BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+BASE_PACKAGE=linux-source-6.12
+JOBS=${JOBS:-$(nproc)}
+T0=${T0:-$(date +%s)}
+export T0
+
+die() {
+	echo "error: $*" >&2
+	exit 1
+}
+
+warn() {
+	echo "warning: $*" >&2
+}
+
+elapsed() {
+	local s=$(($(date +%s) - T0))
+
+	printf '%dm%02ds' $((s / 60)) $((s % 60))
+}
+
+# progress MESSAGE: one line with the time elapsed since the command began.
+progress() {
+	echo "== $* … $(elapsed)"
+}
+
+# with_build_lock CMD...: run a kernel build while holding the build lock,
+# so that two builds never share the two cores of the machine.
+with_build_lock() {
+	mkdir -p "$BUILD"
+	flock "$BUILD/.build.lock" "$@"
+}
+
+# config_path NAME: the Kconfig fragment of a named configuration.
+config_path() {
+	local f=$TOP/configs/$1.config
+
+	if [ ! -f "$f" ]; then
+		echo "error: unknown CONFIG=$1; the configurations are:" \
+			"$(cd "$TOP/configs" && ls *.config | sed 's/\.config$//' |
+			   grep -v -x -e base -e 'uml-.*' | tr '\n' ' ')" >&2
+		exit 1
+	fi
+	echo "$f"
+}
+
+# need_tree: fail with the fix if build/linux has not been made.
+need_tree() {
+	[ -f "$LINUX/.modslab-tree" ] ||
+		die "no kernel tree in build/linux; run 'make tree' first"
+}
