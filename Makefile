@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0
+# modslab: every target is a script in scripts/; see README.md.
+
+SHELL := /bin/bash
+S := scripts
+CONFIG ?= slub
+
+.PHONY: help deps tree save-patches kunit kernel boot lint check run patches clean distclean
+
+help:
+	@sed -n 's/^## //p' README.md
+
+deps:
+	@$(S)/deps.sh
+
+tree: deps
+	@$(S)/tree.sh
+
+save-patches: deps
+	@$(S)/save-patches.sh
+
+kunit: tree
+	@$(S)/kunit.sh
+
+kernel: tree
+	@CONFIG=$(CONFIG) $(S)/kernel.sh
+
+boot: deps
+	@CONFIG=$(CONFIG) $(S)/boot.sh
+
+lint: tree
+	@$(S)/lint.sh
+
+check: deps
+	@$(S)/check.sh
+
+run: deps
+	@$(S)/run.sh
+
+patches: tree
+	@$(S)/patches.sh
+
+clean:
+	rm -rf build/results build/kunit-* build/patches $(filter-out build/linux build/ccache,$(wildcard build/*/))
+
+distclean:
+	rm -rf build

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: lint, KUnit under UML, and the QEMU boot tests.  Runs every
+# step, then prints one line "N passed, M failed" over all KUnit cases,
+# boot checks and lint checks.
+. "$(dirname "$0")/lib.sh"
+
+s=$TOP/scripts
+rm -rf "$BUILD/results"
+mkdir -p "$BUILD/results"
+steps_failed=()
+step() { # step NAME CMD...
+	if ! "$@"; then
+		steps_failed+=("$1")
+	fi
+}
+
+"$s/tree.sh"
+step kunit-um env ARCH=um "$s/kunit.sh"
+for c in slub; do
+	if CONFIG=$c "$s/kernel.sh"; then
+		step "boot-$c" env CONFIG=$c CMD=guest-slabinfo "$s/boot.sh"
+	else
+		steps_failed+=("kernel-$c")
+		echo "0 1" >"$BUILD/results/kernel-$c"
+	fi
+done
+step lint env LINT_BUILD=slub "$s/lint.sh"
+
+passed=0 failed=0
+for r in "$BUILD"/results/*; do
+	read -r p f <"$r"
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+[ ${#steps_failed[@]} -eq 0 ] || echo "failed steps: ${steps_failed[*]}"
+progress "check finished"
+echo "$passed passed, $failed failed"
+[ ${#steps_failed[@]} -eq 0 ] && [ $failed -eq 0 ]

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make kunit [ARCH=um|x86_64] [SUITES=glob] [KCONFIG=slub|modslab] [EXTRA=fragment]:
+# run the framework's KUnit suites (mm/allocators/.kunitconfig) with
+# kunit.py, print the summary, and fail on any failed or crashed case.
+. "$(dirname "$0")/lib.sh"
+need_tree
+
+ARCH=${ARCH:-um}
+SUITES=${SUITES:-}
+KCONFIG=${KCONFIG:-slub}
+EXTRA=${EXTRA:-}
+case $ARCH in
+um | x86_64) ;;
+*) die "unknown ARCH=$ARCH; use ARCH=um or ARCH=x86_64" ;;
+esac
+[ -f "$LINUX/mm/allocators/.kunitconfig" ] ||
+	die "mm/allocators/.kunitconfig is missing from the tree; run 'make tree'"
+frag=$TOP/configs/kunit-$KCONFIG.config
+[ -f "$frag" ] || die "unknown KCONFIG=$KCONFIG; there is no configs/kunit-$KCONFIG.config"
+
+name=kunit-$KCONFIG-$ARCH
+out=$BUILD/$name
+mkdir -p "$out" "$BUILD/results"
+args=(run --build_dir="$out" --arch="$ARCH" --jobs="$JOBS" --timeout=900
+      --kunitconfig=mm/allocators --kunitconfig="$frag"
+      --make_options="CC=ccache gcc")
+[ -n "$EXTRA" ] && args+=(--kunitconfig="$(realpath "$EXTRA")")
+[ "$ARCH" = x86_64 ] && args+=(--qemu_args="-smp 2 -m 1024")
+[ -n "$SUITES" ] && args+=("$SUITES")
+
+progress "kunit $KCONFIG/$ARCH: building and running"
+log=$BUILD/$name.log
+set +e
+(cd "$LINUX" && with_build_lock python3 tools/testing/kunit/kunit.py "${args[@]}") >"$log" 2>&1
+rc=$?
+set -e
+# The parsed results: every suite line and the closing summary.
+sed -n '/=* \[\(PASSED\|FAILED\|SKIPPED\|CRASHED\)\] .* =*/p; /^\[[0-9:]*\] \(Testing complete\|Elapsed time\)/p; /\[\(FAILED\|CRASHED\)\]/p; /^\[[0-9:]*\] *\(#\|Expected\|but\|ERROR\)/p' "$log" | uniq
+summary=$(sed -n 's/.*Testing complete\. Ran \([0-9]*\) tests: \(.*\)/\1 \2/p' "$log" | tail -n 1)
+passed=$(echo "$summary" | sed -n 's/.*passed: \([0-9]*\).*/\1/p')
+failed=$(echo "$summary" | sed -n 's/.*failed: \([0-9]*\).*/\1/p')
+crashed=$(echo "$summary" | sed -n 's/.*crashed: \([0-9]*\).*/\1/p')
+errors=$(echo "$summary" | sed -n 's/.*errors: \([0-9]*\).*/\1/p')
+passed=${passed:-0}
+failed=$((${failed:-0} + ${crashed:-0} + ${errors:-0}))
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+	failed=1
+	tail -n 40 "$log"
+	echo "kunit.py failed before reporting results (log: $log)" >&2
+fi
+echo "$passed $failed" >"$BUILD/results/$name"
+progress "kunit $KCONFIG/$ARCH: $passed passed, $failed failed (log: build/$name.log)"
+[ "$rc" -eq 0 ] && [ "$failed" -eq 0 ]
