@@ -38,7 +38,7 @@ set +e
 timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 -nographic -no-reboot \
 	-machine q35 -cpu max -smp "$SMP" -m "$MEM" -bios qboot.rom \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=6 $APPEND" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 $APPEND" \
 	</dev/null >"$log" 2>&1
 qrc=$?
 set -e
