@@ -46,7 +46,7 @@ config_path() {
 	if [ ! -f "$f" ]; then
 		echo "error: unknown CONFIG=$1; the configurations are:" \
 			"$(cd "$TOP/configs" && ls *.config | sed 's/\.config$//' |
-			   grep -v -x -e base -e 'uml-.*' | tr '\n' ' ')" >&2
+			   grep -v -x -e base -e 'uml-.*' -e 'kunit-.*' | tr '\n' ' ')" >&2
 		exit 1
 	fi
 	echo "$f"

@@ -21,7 +21,8 @@ if [ -n "$(cd "$TOP/kernel" && find . -type f | head -n 1)" ]; then
 	head=$(GIT_AUTHOR_NAME=modslab GIT_AUTHOR_EMAIL=modslab@localhost \
 	       "${git[@]}" commit-tree "$("${git[@]}" write-tree)" -p modslab-base \
 	       -m "mm: add the modslab allocator framework" \
-	       -m "$(sed -n '3,$p' "$PATCHES/cover-letter")")
+	       -m "$(sed -n '3,$p' "$PATCHES/cover-letter")" \
+	       -m "Signed-off-by: modslab <modslab@localhost>")
 fi
 rm -f "$index"
 unset GIT_INDEX_FILE

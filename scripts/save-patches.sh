@@ -71,7 +71,8 @@ for i in "${!names[@]}"; do
 	else
 		d=$(date -R)
 		prev=$(GIT_AUTHOR_DATE="$d" GIT_COMMITTER_DATE="$d" \
-		       "${git[@]}" commit-tree "$tree" -p "$prev" -m "$SUBJECT")
+		       "${git[@]}" commit-tree "$tree" -p "$prev" -m "$SUBJECT" \
+		       -m "Signed-off-by: modslab <modslab@localhost>")
 		echo "${names[$i]}" >>"$PATCHES/series"
 	fi
 	"${git[@]}" format-patch -q --stdout --no-signature -1 "$prev" >"$PATCHES/${names[$i]}"
