@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Modular slab allocator framework: what the implementation shares and
+ * users never see.  The public API is in <linux/allocator.h>.
+ *
+ * The slab descriptor overlays the struct page of the first page of a slab,
+ * word for word where mm/slab.h puts struct slab:
+ *
+ *	word	struct page		struct mslab
+ *	0	flags			__page_flags  (PG_locked: slab lock)
+ *	1	compound_head/lru.next	cache         (bit 0 clear)
+ *	2,3	lru / mapping		slab_list     (node partial list)
+ *	4	index			freelist      (remote frees)
+ *	5	private			counters      (inuse, objects, frozen)
+ *		page_type		__page_type   (PGTY_modslab or PGTY_slab)
+ *		_refcount		__page_refcount
+ *		memcg_data		obj_exts      (not used by the framework)
+ *
+ * freelist and counters form one double word that is updated with one
+ * cmpxchg where the machine can, and under the slab lock otherwise.
+ */
+#ifndef MM_ALLOCATORS_INTERNAL_H
+#define MM_ALLOCATORS_INTERNAL_H
+
+#include <linux/allocator.h>
+#include <linux/bit_spinlock.h>
+#include <linux/mm.h>
+#include <linux/mm_types.h>
+#include <linux/page-flags.h>
+
+#ifdef CONFIG_64BIT
+# ifdef system_has_cmpxchg128
+#  define mslab_has_aba()	system_has_cmpxchg128()
+#  define mslab_try_cmpxchg_aba	try_cmpxchg128
+# endif
+typedef u128 mslab_aba_full_t;
+#else
+# ifdef system_has_cmpxchg64
+#  define mslab_has_aba()	system_has_cmpxchg64()
+#  define mslab_try_cmpxchg_aba	try_cmpxchg64
+# endif
+typedef u64 mslab_aba_full_t;
+#endif
+
+/* A freelist pointer and the counters beside it, as one double word. */
+typedef union {
+	struct {
+		void *freelist;
+		unsigned long counters;
+	};
+	mslab_aba_full_t full;
+} mslab_aba_t;
+
+/* A double word cmpxchg needs the pair aligned to its size. */
+#if defined(mslab_has_aba) && !defined(CONFIG_HAVE_ALIGNED_STRUCT_PAGE)
+# undef mslab_has_aba
+# undef mslab_try_cmpxchg_aba
+#endif
+
+/**
+ * struct mslab - slab descriptor, overlaid on the slab's first struct page
+ * @__page_flags: the page flags; PG_locked is the slab lock.
+ * @cache: the slabifier cache that made the slab.
+ * @slab_list: link in the node's partial list.
+ * @freelist: first free object not owned by a CPU.
+ * @counters: @inuse, @objects and @frozen as one word.
+ * @inuse: objects not on @freelist (all of them while frozen and active).
+ * @objects: objects in the slab.
+ * @frozen: the slab is some CPU's active slab (or being evacuated).
+ * @full: @freelist and @counters as one double word.
+ * @rcu_head: for page allocators that free after a grace period; only
+ *	used once the slabifier gave the slab back.
+ * @__page_type: the page type.
+ * @__page_refcount: the page reference count, untouched.
+ * @obj_exts: memcg data, untouched.
+ */
+struct mslab {
+	unsigned long __page_flags;
+	struct slab_cache *cache;
+	union {
+		struct {
+			struct list_head slab_list;
+			union {
+				struct {
+					void *freelist;
+					union {
+						unsigned long counters;
+						struct {
+							unsigned inuse:16;
+							unsigned objects:15;
+							unsigned frozen:1;
+						};
+					};
+				};
+#ifdef mslab_has_aba
+				mslab_aba_full_t full;
+#endif
+			};
+		};
+		struct rcu_head rcu_head;
+	};
+	unsigned int __page_type;
+	atomic_t __page_refcount;
+#ifdef CONFIG_SLAB_OBJ_EXT
+	unsigned long obj_exts;
+#endif
+};
+
+#define MSLAB_MATCH(pg, sl)						\
+	static_assert(offsetof(struct page, pg) == offsetof(struct mslab, sl))
+MSLAB_MATCH(flags, __page_flags);
+MSLAB_MATCH(compound_head, cache);
+MSLAB_MATCH(lru, slab_list);
+MSLAB_MATCH(index, freelist);
+MSLAB_MATCH(private, counters);
+MSLAB_MATCH(page_type, __page_type);
+MSLAB_MATCH(_refcount, __page_refcount);
+#ifdef CONFIG_MEMCG
+MSLAB_MATCH(memcg_data, obj_exts);
+#elif defined(CONFIG_SLAB_OBJ_EXT)
+MSLAB_MATCH(_unused_slab_obj_exts, obj_exts);
+#endif
+#undef MSLAB_MATCH
+static_assert(sizeof(struct mslab) <= sizeof(struct page));
+#ifdef mslab_has_aba
+static_assert(IS_ALIGNED(offsetof(struct mslab, freelist),
+			 sizeof(mslab_aba_full_t)));
+#endif
+
+#define MSLAB_MAX_OBJECTS	((1U << 15) - 1)
+
+static inline struct folio *mslab_folio(struct mslab *slab)
+{
+	return (struct folio *)slab;
+}
+
+static inline struct mslab *folio_mslab(struct folio *folio)
+{
+	return (struct mslab *)folio;
+}
+
+static inline void *mslab_address(struct mslab *slab)
+{
+	return folio_address(mslab_folio(slab));
+}
+
+static inline int mslab_nid(struct mslab *slab)
+{
+	return folio_nid(mslab_folio(slab));
+}
+
+/*
+ * The page type that marks a folio as a slab of the framework.  Beside
+ * SLUB the framework has a type of its own, so that SLUB never takes one of
+ * its slabs for its own.  When the framework replaces SLUB its slabs are
+ * the kernel's slabs and carry the ordinary slab type.
+ */
+#ifdef CONFIG_MODSLAB
+static inline bool mslab_folio_test(const struct folio *folio)
+{
+	return folio_test_slab(folio);
+}
+
+static inline void mslab_folio_set(struct folio *folio)
+{
+	__folio_set_slab(folio);
+}
+
+static inline void mslab_folio_clear(struct folio *folio)
+{
+	__folio_clear_slab(folio);
+}
+#else
+static inline bool mslab_folio_test(const struct folio *folio)
+{
+	return folio_test_modslab(folio);
+}
+
+static inline void mslab_folio_set(struct folio *folio)
+{
+	__folio_set_modslab(folio);
+}
+
+static inline void mslab_folio_clear(struct folio *folio)
+{
+	__folio_clear_modslab(folio);
+}
+#endif
+
+static __always_inline void mslab_lock(struct mslab *slab)
+{
+	bit_spin_lock(PG_locked, &slab->__page_flags);
+}
+
+static __always_inline void mslab_unlock(struct mslab *slab)
+{
+	bit_spin_unlock(PG_locked, &slab->__page_flags);
+}
+
+/**
+ * mslab_update() - update a slab's freelist and counters as one
+ * @slab: the slab.
+ * @fl_old: expected freelist.
+ * @cnt_old: expected counters.
+ * @fl_new: new freelist.
+ * @cnt_new: new counters.
+ *
+ * Context: interrupts disabled when the machine has no double word cmpxchg
+ * (the fallback takes the slab lock, which interrupts must not see held).
+ * Return: true if the slab held the expected values and was updated.
+ */
+static inline bool mslab_update(struct mslab *slab, void *fl_old,
+				unsigned long cnt_old, void *fl_new,
+				unsigned long cnt_new)
+{
+	bool ret = false;
+
+#ifdef mslab_has_aba
+	if (mslab_has_aba()) {
+		mslab_aba_t old = { .freelist = fl_old, .counters = cnt_old };
+		mslab_aba_t new = { .freelist = fl_new, .counters = cnt_new };
+
+		return mslab_try_cmpxchg_aba(&slab->full, &old.full, new.full);
+	}
+#endif
+	mslab_lock(slab);
+	if (slab->freelist == fl_old && slab->counters == cnt_old) {
+		slab->freelist = fl_new;
+		slab->counters = cnt_new;
+		ret = true;
+	}
+	mslab_unlock(slab);
+	return ret;
+}
+
+/* Kept visible to the tests, see slabifier_kunit.c. */
+unsigned int slabifier_param_max_order(void);
+unsigned int slabifier_param_min_partial(void);
+
+#endif /* MM_ALLOCATORS_INTERNAL_H */

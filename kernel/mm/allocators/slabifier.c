@@ -1,0 +1,1655 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The slabifier: the core slab allocator of the modslab framework.
+ *
+ * Theory statement
+ * ================
+ *
+ * 1. Layers.  A cache gets naturally aligned blocks of 2^order pages from
+ *    a page allocator (its own chain, see page.c) and carves each block, a
+ *    slab, into objects of one size.  The slabifier knows nothing of the
+ *    layers above it (kmem_cache emulation, kmalloc): it serves &struct
+ *    slab_cache handles.  Derivers that work per slab install hooks that
+ *    run when a slab is made and before it is given back (struct
+ *    slab_hook_ops); nothing of theirs runs per object.
+ *
+ * 2. Slabs.  All metadata lives in the struct page of the slab's first
+ *    page (struct mslab in internal.h, at the word positions of struct
+ *    slab): the cache, the partial list link, the free list and the
+ *    counters (inuse, objects, frozen).  There is no header inside the
+ *    slab, so objects start at the slab's first byte and are naturally
+ *    aligned: a 128 byte object is 128 byte aligned and 32 of them fill a
+ *    4 KiB page.  Free objects are linked through a free pointer stored in
+ *    the object (in its middle), or after it when free objects must keep
+ *    their contents (constructors, RCU readers).
+ *
+ * 3. Object states.  An object is either
+ *	allocated:	handed out; the slab's inuse counts it;
+ *	cpu free:	on the private free list of the CPU whose active slab
+ *			holds it (struct sf_cpu.freelist);
+ *	slab free:	on the free list in the slab's struct page.
+ *    A slab is
+ *	active (frozen): some CPU allocates from it.  Its page free list
+ *			collects remote frees; inuse == objects.
+ *	partial:	on its node's partial list; has free objects.
+ *	full:		on no list at all (there are no full lists): the
+ *			next free of one of its objects puts it back on the
+ *			partial list.
+ *	empty:		a partial slab with inuse == 0.  Each node keeps a
+ *			few (min_partial); others go back to the page
+ *			allocator at once.  No reaper ever scans caches.
+ *
+ * 4. How a call flows.  Allocation takes the CPU's lock, pops the first
+ *    object of the CPU free list and drops the lock: no atomic operation,
+ *    no indirect call (the dispatch helpers in <linux/allocator.h> call the
+ *    slabifier directly for a plain chain).  When the list is empty the
+ *    slow path takes the remote frees of the active slab in one double
+ *    word update, or else replaces the active slab by a partial slab of
+ *    the node, or else by a new slab, made with the CPU lock dropped.
+ *    A free into the CPU's active slab pushes onto the CPU free list.  A
+ *    free into any other slab is a "remote" free: one double word update
+ *    of that slab's free list and counters, lock free unless the slab
+ *    changes lists (full to partial, partial to empty), which takes the
+ *    node's list lock.  Producer/consumer patterns thus cost one cmpxchg
+ *    per remote free and a list lock once per slab.
+ *
+ * 5. Why a local lock and not a transaction id.  SLUB's fast path updates
+ *    the CPU free list with this_cpu_cmpxchg of (freelist, tid): it never
+ *    disables interrupts, but it must read the next free pointer of an
+ *    object it does not own yet (which may be freed and reused under it,
+ *    hence the tid and the nofault reads) and it needs a separate slow
+ *    path under local_lock anyway.  The slabifier uses local_lock_irqsave
+ *    for both: on !PREEMPT_RT this is a local interrupt disable, about the
+ *    cost of the unlocked cmpxchg16b, with no speculative reads, no ABA
+ *    reasoning, one code path for fast and slow, and bulk operations under
+ *    one lock hold; on PREEMPT_RT it is a per-CPU lock, as required there.
+ *    Correctness first; the fast path is two small functions that a tid
+ *    variant could replace without touching the rest.
+ *
+ * 6. One-object slabs.  When a slab holds a single object there is
+ *    nothing to manage: the slab is allocated or empty.  Such caches skip
+ *    the per-CPU layer and free lists altogether and use the node list
+ *    (of empty slabs) under its lock.
+ *
+ * 7. Errors.  Freeing NULL does nothing.  Freeing anything that is not the
+ *    start of an object of the cache (an error pointer, an address outside
+ *    the direct map or outside the framework's slabs, an object of another
+ *    cache, an address inside an object) is reported with one message and
+ *    ignored.  A double free of the object at the head of a free list (the
+ *    common case: free twice in a row) or into an empty slab is detected
+ *    on the normal path, reported with one message and ignored, so the
+ *    cache keeps working.  The debug deriver catches the rest.
+ *
+ * 8. Lock order.
+ *	sf_caches_mutex		(cache list: create, destroy, CPU hotplug)
+ *	  sf_cpu.lock		(local_lock, per cache and CPU)
+ *	    sf_node.list_lock	(spinlock, per cache and node)
+ *	      slab lock		(PG_locked bit; only without double cmpxchg)
+ *    The shrinker takes sf_flush_mutex, then the CPU hotplug read lock.
+ *    Hooks and page allocators are called with none of these held.
+ *
+ * 9. CPU hotplug.  A dynamic state in the prepare section runs after a CPU
+ *    is dead, on a live CPU, and gives the dead CPU's active slabs back to
+ *    their partial lists.
+ */
+
+#define pr_fmt(fmt) "modslab: " fmt
+
+#include <linux/allocator.h>
+#include <linux/bitmap.h>
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/err.h>
+#include <linux/export.h>
+#include <linux/list.h>
+#include <linux/local_lock.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/nodemask.h>
+#include <linux/overflow.h>
+#include <linux/percpu.h>
+#include <linux/printk.h>
+#include <linux/reciprocal_div.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/vmstat.h>
+#include <linux/workqueue.h>
+#include <kunit/visibility.h>
+
+#include "internal.h"
+
+#ifdef MODULE_PARAM_PREFIX
+#undef MODULE_PARAM_PREFIX
+#endif
+#define MODULE_PARAM_PREFIX "modslab."
+
+/* Slabs larger than this are not made at all. */
+#define SF_MAX_SLAB_SIZE	(PAGE_SIZE << MAX_PAGE_ORDER)
+#define SF_MAX_MIN_PARTIAL	64
+
+/* Flags the slabifier understands itself. */
+#define SF_FLAGS	(SLAB_HWCACHE_ALIGN | SLAB_RECLAIM_ACCOUNT |	\
+			 SLAB_NO_MERGE | SLAB_PANIC | SLAB_TYPESAFE_BY_RCU)
+
+/**
+ * struct sf_cpu - a CPU's view of a cache
+ * @lock: protects the fields below against this CPU; see §5.
+ * @freelist: free objects of @slab that only this CPU may hand out.
+ * @slab: the active slab, frozen, or NULL.
+ */
+struct sf_cpu {
+	local_lock_t	lock;
+	void		*freelist;
+	struct mslab	*slab;
+};
+
+/**
+ * struct sf_node - a node's slabs of a cache
+ * @list_lock: protects @partial and @nr_partial, and list membership
+ *	changes of the node's unfrozen slabs.
+ * @nr_partial: slabs on @partial.
+ * @partial: slabs with free objects not owned by a CPU.
+ * @nr_slabs: all slabs of the cache on this node.
+ * @total_objects: objects in those slabs.
+ */
+struct sf_node {
+	spinlock_t		list_lock;
+	unsigned long		nr_partial;
+	struct list_head	partial;
+	atomic_long_t		nr_slabs;
+	atomic_long_t		total_objects;
+};
+
+/**
+ * struct sf_cache - a slabifier cache
+ * @c: the handle users hold.
+ * @cpu: per-CPU state.
+ * @offset: offset of the free pointer in an object.
+ * @objects: objects per slab.
+ * @order: slabs are 2^@order pages.
+ * @usable: usable bytes of an object.
+ * @recip: reciprocal of the stride, to turn offsets into indices.
+ * @single: one object per slab: no per-CPU layer, no free lists (§6).
+ * @min_partial: partial slabs a node keeps even when they are empty.
+ * @allocflags: gfp bits added to every page allocation.
+ * @vmstat: the node counter the slab pages are accounted to.
+ * @nr_hooks: number of @hooks.
+ * @hooks: per-slab hooks of derivers.
+ * @double_frees: double frees detected.
+ * @invalid_frees: frees of pointers that are not objects of the cache.
+ * @list: link in sf_caches.
+ * @node: per-node state, indexed by node id.
+ */
+struct sf_cache {
+	struct slab_cache	c;
+
+	/* Used on every allocation and free */
+	struct sf_cpu __percpu	*cpu;
+	unsigned int		offset;
+	unsigned int		objects;
+	unsigned int		order;
+	unsigned int		usable;
+	struct reciprocal_value	recip;
+	bool			single;
+
+	/* Used when slabs are made, freed or change lists */
+	unsigned int		min_partial;
+	gfp_t			allocflags;
+	enum node_stat_item	vmstat;
+	unsigned int		nr_hooks;
+	struct slab_cache_hook	*hooks[SLAB_CACHE_MAX_HOOKS];
+
+	/* Error counters, statistics, bookkeeping */
+	atomic_long_t		double_frees;
+	atomic_long_t		invalid_frees;
+	struct list_head	list;
+	struct sf_node		*node[];
+};
+
+/* The counters word of struct mslab, for computing new values. */
+union sf_counters {
+	unsigned long counters;
+	struct {
+		unsigned inuse:16;
+		unsigned objects:15;
+		unsigned frozen:1;
+	};
+};
+static_assert(sizeof(union sf_counters) == sizeof(unsigned long));
+
+static LIST_HEAD(sf_caches);
+static DEFINE_MUTEX(sf_caches_mutex);
+
+/*
+ * Parameters.  They apply to caches created after they are set.
+ */
+static unsigned int sf_min_objects = 8;
+static unsigned int sf_min_order;
+static unsigned int sf_max_order = PAGE_ALLOC_COSTLY_ORDER;
+static unsigned int sf_min_partial = 5;
+
+static int sf_param_set(const char *val, const struct kernel_param *kp,
+			unsigned int lo, unsigned int hi)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || v < lo || v > hi) {
+		pr_err("%s=%s rejected: must be a number from %u to %u\n",
+		       kp->name, val, lo, hi);
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = v;
+	return 0;
+}
+
+static int sf_set_min_objects(const char *val, const struct kernel_param *kp)
+{
+	return sf_param_set(val, kp, 1, MSLAB_MAX_OBJECTS);
+}
+
+static int sf_set_min_order(const char *val, const struct kernel_param *kp)
+{
+	return sf_param_set(val, kp, 0, READ_ONCE(sf_max_order));
+}
+
+static int sf_set_max_order(const char *val, const struct kernel_param *kp)
+{
+	return sf_param_set(val, kp, READ_ONCE(sf_min_order), MAX_PAGE_ORDER);
+}
+
+static int sf_set_min_partial(const char *val, const struct kernel_param *kp)
+{
+	return sf_param_set(val, kp, 0, SF_MAX_MIN_PARTIAL);
+}
+
+#define SF_PARAM(name, var, setter, desc)				\
+	static const struct kernel_param_ops sf_##name##_ops = {	\
+		.set = setter,						\
+		.get = param_get_uint,					\
+	};								\
+	module_param_cb(name, &sf_##name##_ops, &var, 0644);		\
+	MODULE_PARM_DESC(name, desc)
+
+SF_PARAM(min_objects, sf_min_objects, sf_set_min_objects,
+	 "Minimum objects per slab when the order allows it (default 8)");
+SF_PARAM(min_order, sf_min_order, sf_set_min_order,
+	 "Smallest slab order (default 0, at most max_order)");
+SF_PARAM(max_order, sf_max_order, sf_set_max_order,
+	 "Largest slab order chosen for min_objects (default 3); larger objects get the smallest order that holds one");
+SF_PARAM(min_partial, sf_min_partial, sf_set_min_partial,
+	 "Partial slabs each node keeps when they become empty (default 5, at most 64)");
+
+/**
+ * slabifier_param_max_order() - the max_order parameter, for tests
+ *
+ * Return: the current value.
+ */
+unsigned int slabifier_param_max_order(void)
+{
+	return READ_ONCE(sf_max_order);
+}
+EXPORT_SYMBOL_IF_KUNIT(slabifier_param_max_order);
+
+/**
+ * slabifier_param_min_partial() - the min_partial parameter, for tests
+ *
+ * Return: the current value.
+ */
+unsigned int slabifier_param_min_partial(void)
+{
+	return READ_ONCE(sf_min_partial);
+}
+EXPORT_SYMBOL_IF_KUNIT(slabifier_param_min_partial);
+
+/*
+ * Small helpers
+ */
+
+static inline struct sf_cache *to_sf(struct slab_cache *c)
+{
+	return container_of(c, struct sf_cache, c);
+}
+
+static inline void *sf_get_fp(struct sf_cache *sc, void *obj)
+{
+	return *(void **)(obj + sc->offset);
+}
+
+static inline void sf_set_fp(struct sf_cache *sc, void *obj, void *fp)
+{
+	*(void **)(obj + sc->offset) = fp;
+}
+
+static inline struct sf_node *sf_node_of(struct sf_cache *sc,
+					 struct mslab *slab)
+{
+	return sc->node[mslab_nid(slab)];
+}
+
+static inline union sf_counters sf_read_counters(struct mslab *slab)
+{
+	union sf_counters cnt = { .counters = READ_ONCE(slab->counters) };
+
+	return cnt;
+}
+
+static void sf_add_partial(struct sf_node *n, struct mslab *slab)
+{
+	lockdep_assert_held(&n->list_lock);
+	list_add_tail(&slab->slab_list, &n->partial);
+	n->nr_partial++;
+}
+
+static void sf_remove_partial(struct sf_node *n, struct mslab *slab)
+{
+	lockdep_assert_held(&n->list_lock);
+	list_del(&slab->slab_list);
+	n->nr_partial--;
+}
+
+static void sf_event(struct sf_cache *sc, struct mslab *slab,
+		     struct slab_event *ev)
+{
+	ev->base = mslab_address(slab);
+	ev->objects = sc->objects;
+	ev->stride = sc->c.size;
+	ev->object_size = sc->c.object_size;
+	ev->order = sc->order;
+	ev->node = mslab_nid(slab);
+}
+
+/*
+ * Making and freeing slabs.  No slabifier lock is held here.
+ */
+
+static void sf_free_pages(struct sf_cache *sc, struct mslab *slab)
+{
+	struct folio *folio = mslab_folio(slab);
+
+	slab->cache = NULL;
+	slab->slab_list.next = NULL;
+	slab->slab_list.prev = NULL;	/* folio->mapping */
+	slab->freelist = NULL;
+	slab->counters = 0;
+	/* Make the metadata reset visible before the type goes away */
+	smp_wmb();
+	mslab_folio_clear(folio);
+	mod_node_page_state(folio_pgdat(folio), sc->vmstat,
+			    -(long)(PAGE_SIZE << sc->order));
+	page_allocator_free(sc->c.page_allocator, folio, sc->order);
+}
+
+static struct mslab *sf_new_slab(struct sf_cache *sc, gfp_t gfp, int node)
+{
+	struct slab_event ev;
+	struct folio *folio;
+	struct mslab *slab;
+	struct sf_node *n;
+	unsigned int i;
+	void *p;
+	int err;
+
+	gfp &= ~(__GFP_ZERO | __GFP_HIGHMEM | __GFP_MOVABLE);
+	folio = page_allocator_alloc(sc->c.page_allocator,
+				     gfp | sc->allocflags, sc->order, node);
+	if (!folio)
+		return NULL;
+
+	slab = folio_mslab(folio);
+	mslab_folio_set(folio);
+	/* Make the type visible before the metadata changes */
+	smp_wmb();
+	slab->cache = &sc->c;
+	INIT_LIST_HEAD(&slab->slab_list);
+	slab->freelist = NULL;
+	slab->counters = 0;
+	slab->objects = sc->objects;
+	mod_node_page_state(folio_pgdat(folio), sc->vmstat,
+			    PAGE_SIZE << sc->order);
+
+	sf_event(sc, slab, &ev);
+	for (i = 0; i < sc->nr_hooks; i++) {
+		if (!sc->hooks[i]->ops->slab_made)
+			continue;
+		err = sc->hooks[i]->ops->slab_made(sc->hooks[i], &sc->c, &ev,
+						   gfp);
+		if (err)
+			goto fail_hook;
+	}
+
+	if (!sc->single) {
+		p = ev.base;
+		for (i = 0; i < sc->objects - 1; i++, p += sc->c.size)
+			sf_set_fp(sc, p, p + sc->c.size);
+		sf_set_fp(sc, p, NULL);
+		slab->freelist = ev.base;
+	}
+
+	n = sf_node_of(sc, slab);
+	atomic_long_inc(&n->nr_slabs);
+	atomic_long_add(sc->objects, &n->total_objects);
+	return slab;
+
+fail_hook:
+	while (i--) {
+		if (sc->hooks[i]->ops->slab_freeing)
+			sc->hooks[i]->ops->slab_freeing(sc->hooks[i], &sc->c,
+							&ev);
+	}
+	sf_free_pages(sc, slab);
+	return NULL;
+}
+
+static void sf_discard(struct sf_cache *sc, struct mslab *slab)
+{
+	struct sf_node *n = sf_node_of(sc, slab);
+	struct slab_event ev;
+	unsigned int i;
+
+	atomic_long_dec(&n->nr_slabs);
+	atomic_long_sub(sc->objects, &n->total_objects);
+	if (sc->nr_hooks) {
+		sf_event(sc, slab, &ev);
+		for (i = sc->nr_hooks; i--; ) {
+			if (sc->hooks[i]->ops->slab_freeing)
+				sc->hooks[i]->ops->slab_freeing(sc->hooks[i],
+								&sc->c, &ev);
+		}
+	}
+	sf_free_pages(sc, slab);
+}
+
+static void sf_discard_list(struct sf_cache *sc, struct list_head *discard)
+{
+	struct mslab *slab, *tmp;
+
+	list_for_each_entry_safe(slab, tmp, discard, slab_list)
+		sf_discard(sc, slab);
+}
+
+/*
+ * Slab state changes (§3).  Free list and counters change together, with
+ * mslab_update(); the caller holds either the CPU lock or a list lock, so
+ * interrupts are off where the fallback lock needs them off.
+ */
+
+/* partial -> active: take the slab's free list.  Under the list lock. */
+static void *sf_freeze(struct mslab *slab)
+{
+	union sf_counters old, new;
+	void *fl;
+
+	do {
+		fl = READ_ONCE(slab->freelist);
+		old = sf_read_counters(slab);
+		new = old;
+		new.inuse = old.objects;
+		new.frozen = 1;
+	} while (!mslab_update(slab, fl, old.counters, NULL, new.counters));
+	return fl;
+}
+
+/*
+ * Active slab: take the objects freed remotely.  If there are none the
+ * slab is full and is unfrozen in the same update; it then sits on no list
+ * until one of its objects is freed.
+ */
+static void *sf_take_remote(struct mslab *slab)
+{
+	union sf_counters old, new;
+	void *fl;
+
+	do {
+		fl = READ_ONCE(slab->freelist);
+		old = sf_read_counters(slab);
+		new = old;
+		new.inuse = old.objects;
+		new.frozen = fl != NULL;
+	} while (!mslab_update(slab, fl, old.counters, NULL, new.counters));
+	return fl;
+}
+
+/*
+ * active -> partial, full or empty: give back a CPU free list and unfreeze.
+ * Slabs to be given back to the page allocator are put on @discard, for
+ * the caller to free once it holds no lock.
+ */
+static void sf_deactivate(struct sf_cache *sc, struct mslab *slab,
+			  void *cpu_fl, struct list_head *discard)
+{
+	struct sf_node *n = sf_node_of(sc, slab);
+	union sf_counters old, new;
+	unsigned int nr = 0;
+	unsigned long flags;
+	void *tail = NULL;
+	void *p, *fl;
+
+	for (p = cpu_fl; p; p = sf_get_fp(sc, p)) {
+		tail = p;
+		nr++;
+	}
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	do {
+		fl = READ_ONCE(slab->freelist);
+		old = sf_read_counters(slab);
+		new = old;
+		new.frozen = 0;
+		new.inuse -= nr;
+		if (tail)
+			sf_set_fp(sc, tail, fl);
+	} while (!mslab_update(slab, fl, old.counters, tail ? cpu_fl : fl,
+			       new.counters));
+
+	if (!new.inuse && n->nr_partial >= sc->min_partial)
+		list_add(&slab->slab_list, discard);
+	else if (tail || fl)
+		sf_add_partial(n, slab);
+	spin_unlock_irqrestore(&n->list_lock, flags);
+}
+
+static struct mslab *sf_get_partial_node(struct sf_node *n, void **fl)
+{
+	struct mslab *slab;
+	unsigned long flags;
+
+	if (!n || !READ_ONCE(n->nr_partial))
+		return NULL;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	slab = list_first_entry_or_null(&n->partial, struct mslab, slab_list);
+	if (slab) {
+		sf_remove_partial(n, slab);
+		*fl = sf_freeze(slab);
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return slab;
+}
+
+static struct mslab *sf_get_partial(struct sf_cache *sc, int node, void **fl)
+{
+	int nid = node == NUMA_NO_NODE ? numa_mem_id() : node;
+	struct mslab *slab;
+	int other;
+
+	slab = sf_get_partial_node(sc->node[nid], fl);
+	if (slab || node != NUMA_NO_NODE)
+		return slab;
+
+	for_each_node_state(other, N_NORMAL_MEMORY) {
+		if (other == nid)
+			continue;
+		slab = sf_get_partial_node(sc->node[other], fl);
+		if (slab)
+			return slab;
+	}
+	return NULL;
+}
+
+/*
+ * Reporting (§7).  One message per event, rate limited, and a counter the
+ * statistics (and the tests) see.
+ */
+
+static void sf_report(struct sf_cache *sc, atomic_long_t *counter,
+		      const char *what, const void *obj, const char *why,
+		      unsigned long ip)
+{
+	atomic_long_inc(counter);
+	pr_err_ratelimited("cache %s: %s %p (%s) from %pS; ignored\n",
+			   sc->c.name, what, obj, why, (void *)ip);
+}
+
+static void sf_double_free(struct sf_cache *sc, const void *obj,
+			   unsigned long ip)
+{
+	sf_report(sc, &sc->double_frees, "double free of object", obj,
+		  "already free", ip);
+}
+
+/*
+ * Find the slab of @obj and check that @obj is the start of an object of
+ * @sc.  Returns NULL with a reason otherwise.
+ */
+static struct mslab *sf_lookup(struct sf_cache *sc, const void *obj,
+			       const char **why)
+{
+	struct folio *folio;
+	struct mslab *slab;
+	unsigned int off, idx;
+
+	if (IS_ERR(obj)) {
+		*why = "an error pointer";
+		return NULL;
+	}
+	if (!virt_addr_valid(obj)) {
+		*why = "not in the direct map";
+		return NULL;
+	}
+	folio = virt_to_folio(obj);
+	if (!mslab_folio_test(folio)) {
+		*why = "not in a slab of the framework";
+		return NULL;
+	}
+	slab = folio_mslab(folio);
+	if (READ_ONCE(slab->cache) != &sc->c) {
+		*why = "an object of another cache";
+		return NULL;
+	}
+	off = obj - mslab_address(slab);
+	idx = reciprocal_divide(off, sc->recip);
+	if (idx >= sc->objects || idx * sc->c.size != off) {
+		*why = "not the start of an object";
+		return NULL;
+	}
+	return slab;
+}
+
+/*
+ * One-object slabs (§6)
+ */
+
+static void *sf_alloc_single(struct sf_cache *sc, gfp_t gfp, int node)
+{
+	int nid = node == NUMA_NO_NODE ? numa_mem_id() : node;
+	struct sf_node *n = sc->node[nid];
+	struct mslab *slab = NULL;
+	unsigned long flags;
+
+	if (n && READ_ONCE(n->nr_partial)) {
+		spin_lock_irqsave(&n->list_lock, flags);
+		slab = list_first_entry_or_null(&n->partial, struct mslab,
+						slab_list);
+		if (slab) {
+			sf_remove_partial(n, slab);
+			slab->inuse = 1;
+		}
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	if (!slab) {
+		slab = sf_new_slab(sc, gfp, node);
+		if (!slab)
+			return NULL;
+		slab->inuse = 1;
+	}
+	return mslab_address(slab);
+}
+
+static void sf_free_single(struct sf_cache *sc, struct mslab *slab,
+			   void *obj, unsigned long ip)
+{
+	struct sf_node *n = sf_node_of(sc, slab);
+	unsigned long flags;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	if (unlikely(!slab->inuse)) {
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		sf_double_free(sc, obj, ip);
+		return;
+	}
+	slab->inuse = 0;
+	if (n->nr_partial < sc->min_partial) {
+		sf_add_partial(n, slab);
+		slab = NULL;
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	if (slab)
+		sf_discard(sc, slab);
+}
+
+/*
+ * Allocation (§4)
+ */
+
+/*
+ * Slow path.  Called and returns with the CPU lock held; may drop it to
+ * make a new slab.  Returns an object or NULL.
+ */
+static void *sf_alloc_slow(struct sf_cache *sc, gfp_t gfp, int node,
+			   unsigned long *flags, struct list_head *discard)
+{
+	struct mslab *slab, *fresh;
+	struct sf_cpu *c;
+	void *fl;
+
+	c = this_cpu_ptr(sc->cpu);
+	slab = c->slab;
+	if (slab) {
+		if (node != NUMA_NO_NODE && mslab_nid(slab) != node) {
+			sf_deactivate(sc, slab, c->freelist, discard);
+			c->slab = NULL;
+			c->freelist = NULL;
+		} else {
+			fl = c->freelist ?: sf_take_remote(slab);
+			if (fl)
+				goto load;
+			c->slab = NULL;
+		}
+	}
+
+	slab = sf_get_partial(sc, node, &fl);
+	if (slab) {
+		c->slab = slab;
+		goto load;
+	}
+
+	local_unlock_irqrestore(&sc->cpu->lock, *flags);
+	fresh = sf_new_slab(sc, gfp, node);
+	local_lock_irqsave(&sc->cpu->lock, *flags);
+	if (!fresh)
+		return NULL;
+
+	/* Nobody knows the new slab yet: make it active without atomics */
+	fl = fresh->freelist;
+	fresh->freelist = NULL;
+	fresh->inuse = fresh->objects;
+	fresh->frozen = 1;
+	c = this_cpu_ptr(sc->cpu);
+	if (c->slab) {
+		/* An interrupt or another task got here while we slept */
+		sf_deactivate(sc, c->slab, c->freelist, discard);
+	}
+	c->slab = fresh;
+load:
+	c->freelist = sf_get_fp(sc, fl);
+	return fl;
+}
+
+static __always_inline void *sf_alloc(struct sf_cache *sc, gfp_t gfp,
+				      int node)
+{
+	LIST_HEAD(discard);
+	unsigned long flags;
+	struct sf_cpu *c;
+	void *obj;
+
+	might_alloc(gfp);
+	if (unlikely(sc->single)) {
+		obj = sf_alloc_single(sc, gfp, node);
+		goto out;
+	}
+
+	local_lock_irqsave(&sc->cpu->lock, flags);
+	c = this_cpu_ptr(sc->cpu);
+	obj = c->freelist;
+	if (likely(obj && (node == NUMA_NO_NODE ||
+			   mslab_nid(c->slab) == node))) {
+		c->freelist = sf_get_fp(sc, obj);
+		local_unlock_irqrestore(&sc->cpu->lock, flags);
+	} else {
+		obj = sf_alloc_slow(sc, gfp, node, &flags, &discard);
+		local_unlock_irqrestore(&sc->cpu->lock, flags);
+		if (unlikely(!list_empty(&discard)))
+			sf_discard_list(sc, &discard);
+	}
+out:
+	if (unlikely(gfp & __GFP_ZERO) && obj)
+		memset(obj, 0, sc->c.object_size);
+	return obj;
+}
+
+/**
+ * slabifier_alloc() - allocate an object from a slabifier cache
+ * @c: the cache.
+ * @gfp: gfp flags.
+ *
+ * Context: as @gfp allows; irq safe.
+ * Return: the object or NULL.
+ */
+void *slabifier_alloc(struct slab_cache *c, gfp_t gfp)
+{
+	return sf_alloc(to_sf(c), gfp, NUMA_NO_NODE);
+}
+EXPORT_SYMBOL_GPL(slabifier_alloc);
+
+/**
+ * slabifier_alloc_node() - allocate an object, preferably on a node
+ * @c: the cache.
+ * @gfp: gfp flags.
+ * @node: the node, or %NUMA_NO_NODE.  A node without memory means any
+ *	node; an id that is no node is reported once and means any node.
+ *
+ * Context: as @gfp allows; irq safe.
+ * Return: the object or NULL.
+ */
+void *slabifier_alloc_node(struct slab_cache *c, gfp_t gfp, int node)
+{
+	if (unlikely(node != NUMA_NO_NODE)) {
+		if (unlikely(node < 0 || node >= nr_node_ids)) {
+			pr_warn_once("cache %s: allocation on node %d, which does not exist; using any node\n",
+				     c->name, node);
+			node = NUMA_NO_NODE;
+		} else if (!node_state(node, N_NORMAL_MEMORY)) {
+			node = NUMA_NO_NODE;
+		}
+	}
+	return sf_alloc(to_sf(c), gfp, node);
+}
+EXPORT_SYMBOL_GPL(slabifier_alloc_node);
+
+/**
+ * slabifier_alloc_bulk() - allocate several objects under one lock hold
+ * @c: the cache.
+ * @gfp: gfp flags.
+ * @nr: number of objects.
+ * @p: array receiving them.
+ *
+ * Context: as @gfp allows; irq safe.
+ * Return: @nr, or 0 with nothing allocated.
+ */
+int slabifier_alloc_bulk(struct slab_cache *c, gfp_t gfp, size_t nr, void **p)
+{
+	struct sf_cache *sc = to_sf(c);
+	LIST_HEAD(discard);
+	unsigned long flags;
+	struct sf_cpu *cpu;
+	size_t i;
+
+	if (sc->single)
+		return slab_cache_alloc_bulk_generic(c, gfp, nr, p);
+
+	might_alloc(gfp);
+	local_lock_irqsave(&sc->cpu->lock, flags);
+	for (i = 0; i < nr; i++) {
+		cpu = this_cpu_ptr(sc->cpu);
+		p[i] = cpu->freelist;
+		if (likely(p[i])) {
+			cpu->freelist = sf_get_fp(sc, p[i]);
+			continue;
+		}
+		p[i] = sf_alloc_slow(sc, gfp, NUMA_NO_NODE, &flags, &discard);
+		if (unlikely(!p[i]))
+			break;
+	}
+	local_unlock_irqrestore(&sc->cpu->lock, flags);
+	sf_discard_list(sc, &discard);
+
+	if (unlikely(i < nr)) {
+		slabifier_free_bulk(c, i, p);
+		return 0;
+	}
+	if (unlikely(gfp & __GFP_ZERO)) {
+		for (i = 0; i < nr; i++)
+			memset(p[i], 0, c->object_size);
+	}
+	return nr;
+}
+EXPORT_SYMBOL_GPL(slabifier_alloc_bulk);
+
+/*
+ * Freeing (§4)
+ */
+
+/*
+ * Free into a slab that is not this CPU's active slab.  Called with the
+ * CPU lock held (interrupts off for the slab lock fallback).  Returns a
+ * slab that became empty and must be discarded, or NULL.
+ */
+static struct mslab *sf_free_remote(struct sf_cache *sc, struct mslab *slab,
+				    void *obj, unsigned long ip)
+{
+	struct sf_node *n = NULL;
+	union sf_counters old, new;
+	unsigned long flags = 0;
+	void *prior;
+
+	do {
+		if (n) {
+			spin_unlock_irqrestore(&n->list_lock, flags);
+			n = NULL;
+		}
+		prior = READ_ONCE(slab->freelist);
+		old = sf_read_counters(slab);
+		if (unlikely(obj == prior || !old.inuse)) {
+			sf_double_free(sc, obj, ip);
+			return NULL;
+		}
+		new = old;
+		new.inuse--;
+		sf_set_fp(sc, obj, prior);
+		if ((!new.inuse || !prior) && !old.frozen) {
+			/* The slab changes lists */
+			n = sf_node_of(sc, slab);
+			spin_lock_irqsave(&n->list_lock, flags);
+		}
+	} while (!mslab_update(slab, prior, old.counters, obj, new.counters));
+
+	if (!n)
+		return NULL;
+
+	if (!new.inuse && n->nr_partial >= sc->min_partial) {
+		if (prior)
+			sf_remove_partial(n, slab);
+	} else {
+		if (!prior)
+			sf_add_partial(n, slab);
+		slab = NULL;
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return slab;
+}
+
+static __always_inline void sf_free(struct sf_cache *sc, void *obj,
+				    unsigned long ip)
+{
+	struct mslab *slab, *empty;
+	unsigned long flags;
+	struct sf_cpu *c;
+	const char *why;
+
+	if (unlikely(!obj))
+		return;
+	slab = sf_lookup(sc, obj, &why);
+	if (unlikely(!slab)) {
+		sf_report(sc, &sc->invalid_frees, "free of", obj, why, ip);
+		return;
+	}
+	if (unlikely(sc->single)) {
+		sf_free_single(sc, slab, obj, ip);
+		return;
+	}
+
+	local_lock_irqsave(&sc->cpu->lock, flags);
+	c = this_cpu_ptr(sc->cpu);
+	if (likely(slab == c->slab)) {
+		if (unlikely(obj == c->freelist)) {
+			local_unlock_irqrestore(&sc->cpu->lock, flags);
+			sf_double_free(sc, obj, ip);
+			return;
+		}
+		sf_set_fp(sc, obj, c->freelist);
+		c->freelist = obj;
+		local_unlock_irqrestore(&sc->cpu->lock, flags);
+		return;
+	}
+	empty = sf_free_remote(sc, slab, obj, ip);
+	local_unlock_irqrestore(&sc->cpu->lock, flags);
+	if (empty)
+		sf_discard(sc, empty);
+}
+
+/**
+ * slabifier_free() - free an object of a slabifier cache
+ * @c: the cache.
+ * @obj: the object; NULL is ignored, anything else that is not an object of
+ *	@c is reported and ignored.
+ *
+ * Context: any; irq safe; does not sleep.
+ */
+void slabifier_free(struct slab_cache *c, void *obj)
+{
+	sf_free(to_sf(c), obj, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(slabifier_free);
+
+/**
+ * slabifier_free_bulk() - free several objects
+ * @c: the cache.
+ * @nr: number of objects.
+ * @p: the objects; NULL entries are ignored.
+ *
+ * Context: any; irq safe; does not sleep.
+ */
+void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
+{
+	struct sf_cache *sc = to_sf(c);
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		sf_free(sc, p[i], _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(slabifier_free_bulk);
+
+/*
+ * Queries
+ */
+
+/**
+ * slabifier_object_size() - usable size of an object
+ * @c: the cache.
+ * @obj: the object.
+ *
+ * Context: any.
+ * Return: the usable size, at least the size the cache was created with, or
+ * 0 if @obj is not the start of an object of @c.
+ */
+size_t slabifier_object_size(struct slab_cache *c, const void *obj)
+{
+	const char *why;
+
+	return obj && sf_lookup(to_sf(c), obj, &why) ? to_sf(c)->usable : 0;
+}
+EXPORT_SYMBOL_GPL(slabifier_object_size);
+
+/**
+ * slabifier_valid() - is a pointer the start of an object slot of a cache
+ * @c: the cache.
+ * @obj: the pointer.
+ *
+ * Context: any.
+ * Return: true if @obj is the start of an object of @c, allocated or free.
+ */
+bool slabifier_valid(struct slab_cache *c, const void *obj)
+{
+	const char *why;
+
+	return obj && sf_lookup(to_sf(c), obj, &why);
+}
+EXPORT_SYMBOL_GPL(slabifier_valid);
+
+/**
+ * slabifier_cache_of() - the cache an address belongs to
+ * @obj: an address.
+ *
+ * For layers that free by address alone (kfree() style).
+ *
+ * Context: any.
+ * Return: the handle users of the cache see (its owner), or NULL if @obj
+ * is not inside a slab of the framework.
+ */
+struct slab_cache *slabifier_cache_of(const void *obj)
+{
+	struct slab_cache *c;
+	struct folio *folio;
+
+	if (IS_ERR_OR_NULL(obj) || !virt_addr_valid(obj))
+		return NULL;
+	folio = virt_to_folio(obj);
+	if (!mslab_folio_test(folio))
+		return NULL;
+	c = READ_ONCE(folio_mslab(folio)->cache);
+	return c ? READ_ONCE(c->owner) : NULL;
+}
+EXPORT_SYMBOL_GPL(slabifier_cache_of);
+
+static void slabifier_stats(struct slab_cache *c, struct slab_cache_stats *st)
+{
+	struct sf_cache *sc = to_sf(c);
+	unsigned long flags, free = 0, empty = 0;
+	union sf_counters cnt;
+	struct mslab *slab;
+	struct sf_node *n;
+	int nid;
+
+	memset(st, 0, sizeof(*st));
+	for_each_node(nid) {
+		n = sc->node[nid];
+		if (!n)
+			continue;
+		st->num_slabs += atomic_long_read(&n->nr_slabs);
+		st->num_objs += atomic_long_read(&n->total_objects);
+		spin_lock_irqsave(&n->list_lock, flags);
+		st->partial_slabs += n->nr_partial;
+		list_for_each_entry(slab, &n->partial, slab_list) {
+			cnt = sf_read_counters(slab);
+			free += cnt.objects - cnt.inuse;
+			empty += !cnt.inuse;
+		}
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	st->active_objs = st->num_objs - min(free, st->num_objs);
+	st->active_slabs = st->num_slabs - min(empty, st->num_slabs);
+	st->pages = st->num_slabs << sc->order;
+	st->object_size = c->object_size;
+	st->size = c->size;
+	st->objs_per_slab = sc->objects;
+	st->order = sc->order;
+	st->double_frees = atomic_long_read(&sc->double_frees);
+	st->invalid_frees = atomic_long_read(&sc->invalid_frees);
+}
+
+/*
+ * Flushing per-CPU slabs
+ */
+
+/* Detach and deactivate this CPU's active slab. */
+static void sf_flush_local(struct sf_cache *sc, struct list_head *discard)
+{
+	struct mslab *slab;
+	unsigned long flags;
+	struct sf_cpu *c;
+	void *fl;
+
+	local_lock_irqsave(&sc->cpu->lock, flags);
+	c = this_cpu_ptr(sc->cpu);
+	slab = c->slab;
+	fl = c->freelist;
+	c->slab = NULL;
+	c->freelist = NULL;
+	local_unlock_irqrestore(&sc->cpu->lock, flags);
+	if (slab)
+		sf_deactivate(sc, slab, fl, discard);
+}
+
+/*
+ * Deactivate the active slab of a CPU that cannot use the cache now: the
+ * CPU is dead, or the cache is being destroyed.
+ */
+static void sf_flush_cpu(struct sf_cache *sc, int cpu,
+			 struct list_head *discard)
+{
+	struct sf_cpu *c = per_cpu_ptr(sc->cpu, cpu);
+
+	if (c->slab)
+		sf_deactivate(sc, c->slab, c->freelist, discard);
+	c->slab = NULL;
+	c->freelist = NULL;
+}
+
+struct sf_flush_work {
+	struct work_struct	work;
+	struct sf_cache		*sc;
+	bool			queued;
+};
+
+static DEFINE_PER_CPU(struct sf_flush_work, sf_flush_works);
+static DEFINE_MUTEX(sf_flush_mutex);
+static struct workqueue_struct *sf_flush_wq;
+
+static void sf_flush_fn(struct work_struct *work)
+{
+	struct sf_flush_work *w = container_of(work, struct sf_flush_work,
+					       work);
+	LIST_HEAD(discard);
+
+	sf_flush_local(w->sc, &discard);
+	sf_discard_list(w->sc, &discard);
+}
+
+/* Deactivate the active slabs of all CPUs, each on its own CPU. */
+static void sf_flush_all(struct sf_cache *sc)
+{
+	struct sf_flush_work *w;
+	int cpu;
+
+	mutex_lock(&sf_flush_mutex);
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		w = per_cpu_ptr(&sf_flush_works, cpu);
+		w->queued = READ_ONCE(per_cpu_ptr(sc->cpu, cpu)->slab) &&
+			    sf_flush_wq;
+		if (!w->queued)
+			continue;
+		INIT_WORK(&w->work, sf_flush_fn);
+		w->sc = sc;
+		queue_work_on(cpu, sf_flush_wq, &w->work);
+	}
+	for_each_online_cpu(cpu) {
+		w = per_cpu_ptr(&sf_flush_works, cpu);
+		if (w->queued)
+			flush_work(&w->work);
+	}
+	cpus_read_unlock();
+	mutex_unlock(&sf_flush_mutex);
+}
+
+static int sf_cpu_dead(unsigned int cpu)
+{
+	struct sf_cache *sc;
+	LIST_HEAD(discard);
+
+	mutex_lock(&sf_caches_mutex);
+	list_for_each_entry(sc, &sf_caches, list) {
+		sf_flush_cpu(sc, cpu, &discard);
+		sf_discard_list(sc, &discard);
+		INIT_LIST_HEAD(&discard);
+	}
+	mutex_unlock(&sf_caches_mutex);
+	return 0;
+}
+
+/*
+ * Shrinking and defragmentation
+ */
+
+/* Give back every empty slab on the node lists.  Returns pages freed. */
+static unsigned long sf_free_empty(struct sf_cache *sc)
+{
+	struct mslab *slab, *tmp;
+	unsigned long flags, nr = 0;
+	LIST_HEAD(discard);
+	struct sf_node *n;
+	int nid;
+
+	for_each_node(nid) {
+		n = sc->node[nid];
+		if (!n || !READ_ONCE(n->nr_partial))
+			continue;
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
+			if (sf_read_counters(slab).inuse)
+				continue;
+			sf_remove_partial(n, slab);
+			list_add(&slab->slab_list, &discard);
+			nr++;
+		}
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	sf_discard_list(sc, &discard);
+	return nr << sc->order;
+}
+
+/* Move the allocated objects of one frozen slab elsewhere. */
+static void sf_evacuate_slab(struct sf_cache *sc, struct mslab *slab,
+			     void *fl, unsigned long *map, slab_move_fn move,
+			     void *private)
+{
+	void *base = mslab_address(slab);
+	unsigned int idx;
+	void *old, *new;
+
+	bitmap_zero(map, sc->objects);
+	for (old = fl; old; old = sf_get_fp(sc, old))
+		__set_bit((old - base) / sc->c.size, map);
+
+	for_each_clear_bit(idx, map, sc->objects) {
+		old = base + idx * sc->c.size;
+		new = sf_alloc(sc, GFP_KERNEL, NUMA_NO_NODE);
+		if (!new)
+			break;
+		switch (move(&sc->c, old, new, private)) {
+		case SLAB_MOVE_YES:
+			sf_free(sc, old, _RET_IP_);
+			break;
+		case SLAB_MOVE_NO:
+			sf_free(sc, new, _RET_IP_);
+			return;
+		default:
+			sf_free(sc, new, _RET_IP_);
+			break;
+		}
+		cond_resched();
+	}
+}
+
+/* Is @slab worth emptying: in use, but at most a quarter of it? */
+static bool sf_sparse(struct sf_cache *sc, struct mslab *slab)
+{
+	unsigned int inuse = sf_read_counters(slab).inuse;
+
+	return inuse && inuse * 4 <= sc->objects;
+}
+
+/*
+ * Take a sparse partial slab off its list and freeze it, so that nothing is
+ * allocated from it.  Returns the slab and its free list in @fl, or NULL.
+ * With @fl NULL only counts the sparse slabs, in the return value.
+ */
+static unsigned long sf_take_sparse(struct sf_cache *sc, struct mslab **out,
+				    void **fl)
+{
+	unsigned long flags, nr = 0;
+	struct mslab *slab;
+	struct sf_node *n;
+	int nid;
+
+	for_each_node(nid) {
+		n = sc->node[nid];
+		if (!n || !READ_ONCE(n->nr_partial))
+			continue;
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry(slab, &n->partial, slab_list) {
+			if (!sf_sparse(sc, slab))
+				continue;
+			nr++;
+			if (!fl)
+				continue;
+			sf_remove_partial(n, slab);
+			*fl = sf_freeze(slab);
+			*out = slab;
+			spin_unlock_irqrestore(&n->list_lock, flags);
+			return nr;
+		}
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	return fl ? 0 : nr;
+}
+
+/*
+ * Move the objects of sparse slabs into other slabs, one slab at a time,
+ * for as many slabs as were sparse at the start.  Worth it only when there
+ * are at least two of them.  An evacuated slab stays frozen meanwhile: its
+ * private free list is @fl, and frees of its objects land on its page free
+ * list; deactivation merges both.
+ */
+static void sf_evacuate(struct sf_cache *sc, slab_move_fn move,
+			void *private)
+{
+	unsigned long nr, i;
+	LIST_HEAD(discard);
+	struct mslab *slab;
+	unsigned long *map;
+	void *fl;
+
+	nr = sf_take_sparse(sc, NULL, NULL);
+	if (nr < 2)
+		return;
+	map = bitmap_alloc(sc->objects, GFP_KERNEL);
+	if (!map)
+		return;
+	for (i = 0; i < nr; i++) {
+		if (!sf_take_sparse(sc, &slab, &fl))
+			break;
+		sf_evacuate_slab(sc, slab, fl, map, move, private);
+		sf_deactivate(sc, slab, fl, &discard);
+		sf_discard_list(sc, &discard);
+		INIT_LIST_HEAD(&discard);
+	}
+	bitmap_free(map);
+}
+
+static unsigned long slabifier_shrink(struct slab_cache *c, slab_move_fn move,
+				      void *private)
+{
+	struct sf_cache *sc = to_sf(c);
+
+	might_sleep();
+	sf_flush_all(sc);
+	if (move && !sc->single)
+		sf_evacuate(sc, move, private);
+	return sf_free_empty(sc);
+}
+
+/*
+ * Creating and destroying caches
+ */
+
+/* Choose the slab order for objects of @stride bytes (SLUB's heuristic). */
+static unsigned int sf_calc_order(unsigned int stride)
+{
+	unsigned int min_order = READ_ONCE(sf_min_order);
+	unsigned int max_order = max(READ_ONCE(sf_max_order), min_order);
+	unsigned int want, fraction, order, nr;
+	unsigned long slab_size;
+
+	for (want = READ_ONCE(sf_min_objects); want; want /= 2) {
+		for (fraction = 16; fraction >= 4; fraction /= 2) {
+			for (order = min_order; order <= max_order; order++) {
+				slab_size = PAGE_SIZE << order;
+				nr = slab_size / stride;
+				if (nr < want)
+					continue;
+				if ((slab_size % stride) * fraction <= slab_size)
+					return order;
+			}
+		}
+	}
+	return max_t(unsigned int, min_order, get_order(stride));
+}
+
+static int sf_layout(struct sf_cache *sc, const char *name, unsigned int size,
+		     const struct slab_cache_args *args)
+{
+	unsigned int align = args->align, ralign, stride;
+	bool outside;
+
+	if (align & (align - 1) || align > PAGE_SIZE) {
+		pr_err("cache %s: alignment %u is not a power of two no larger than %lu\n",
+		       name, align, PAGE_SIZE);
+		return -EINVAL;
+	}
+	if (args->flags & SLAB_HWCACHE_ALIGN) {
+		ralign = cache_line_size();
+		while (size <= ralign / 2)
+			ralign /= 2;
+		align = max(align, ralign);
+	}
+	align = max_t(unsigned int, align, sizeof(void *));
+	if (is_power_of_2(size) && size <= PAGE_SIZE)
+		align = max(align, size);
+
+	stride = max_t(unsigned int, size, sizeof(void *));
+	outside = !args->use_freeptr_offset &&
+		  (args->preserve_free || (args->flags & SLAB_TYPESAFE_BY_RCU));
+	if (args->use_freeptr_offset) {
+		if (!IS_ALIGNED(args->freeptr_offset, sizeof(void *)) ||
+		    args->freeptr_offset + sizeof(void *) > size) {
+			pr_err("cache %s: free pointer offset %u does not fit a pointer in a %u byte object\n",
+			       name, args->freeptr_offset, size);
+			return -EINVAL;
+		}
+		sc->offset = args->freeptr_offset;
+	} else if (outside) {
+		sc->offset = ALIGN(size, sizeof(void *));
+		stride = sc->offset + sizeof(void *);
+	} else {
+		sc->offset = ALIGN_DOWN(size / 2, sizeof(void *));
+	}
+	stride = ALIGN(stride, align);
+	if (stride > SF_MAX_SLAB_SIZE) {
+		pr_err("cache %s: object size %u exceeds the largest slab (%lu bytes)\n",
+		       name, size, SF_MAX_SLAB_SIZE);
+		return -EINVAL;
+	}
+
+	/* The whole stride is usable unless the free pointer sits after it */
+	sc->usable = outside ? size : stride;
+	sc->c.object_size = size;
+	sc->c.size = stride;
+	sc->c.align = align;
+	sc->order = sf_calc_order(stride);
+	sc->objects = min_t(unsigned long, (PAGE_SIZE << sc->order) / stride,
+			    MSLAB_MAX_OBJECTS);
+	sc->single = sc->objects == 1;
+	sc->recip = reciprocal_value(stride);
+	return 0;
+}
+
+static int sf_check_args(struct page_allocator *pa, const char *name,
+			 unsigned int size, const struct slab_cache_args *args)
+{
+	if (!size) {
+		pr_err("cache %s: object size 0\n", name);
+		return -EINVAL;
+	}
+	if (size > SF_MAX_SLAB_SIZE) {
+		pr_err("cache %s: object size %u exceeds the largest slab (%lu bytes)\n",
+		       name, size, SF_MAX_SLAB_SIZE);
+		return -EINVAL;
+	}
+	if (args->flags & ~SF_FLAGS) {
+		pr_err("cache %s: flags %#x not supported by the slabifier\n",
+		       name, (__force unsigned int)(args->flags & ~SF_FLAGS));
+		return -EINVAL;
+	}
+	if ((args->flags & SLAB_TYPESAFE_BY_RCU) &&
+	    !(pa->traits & PAGE_ALLOCATOR_RCU)) {
+		pr_err("cache %s: SLAB_TYPESAFE_BY_RCU needs a page allocator that frees after a grace period\n",
+		       name);
+		return -EINVAL;
+	}
+	if (args->nr_hooks > SLAB_CACHE_MAX_HOOKS) {
+		pr_err("cache %s: %u hooks, at most %u\n", name,
+		       args->nr_hooks, SLAB_CACHE_MAX_HOOKS);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void sf_free_cache(struct sf_cache *sc)
+{
+	int nid;
+
+	for_each_node(nid)
+		kfree(sc->node[nid]);
+	free_percpu(sc->cpu);
+	kfree(sc);
+}
+
+static const struct slab_allocator_ops slabifier_ops;
+
+static struct slab_cache *slabifier_create(struct slab_allocator *sa,
+					   struct page_allocator *pa,
+					   const char *name, unsigned int size,
+					   const struct slab_cache_args *args)
+{
+	static const struct slab_cache_args defaults;
+	struct sf_cache *sc;
+	struct sf_node *n;
+	unsigned int i;
+	int cpu, nid, err;
+
+	might_sleep();
+	if (!args)
+		args = &defaults;
+	err = sf_check_args(pa, name, size, args);
+	if (err)
+		return ERR_PTR(err);
+
+	sc = kzalloc(struct_size(sc, node, nr_node_ids), GFP_KERNEL);
+	if (!sc)
+		return ERR_PTR(-ENOMEM);
+	err = sf_layout(sc, name, size, args);
+	if (err)
+		goto fail_layout;
+
+	err = -ENOMEM;
+	sc->cpu = alloc_percpu(struct sf_cpu);
+	if (!sc->cpu)
+		goto fail_percpu;
+	for_each_possible_cpu(cpu)
+		local_lock_init(&per_cpu_ptr(sc->cpu, cpu)->lock);
+
+	for_each_node(nid) {
+		n = kzalloc_node(sizeof(*n), GFP_KERNEL, nid);
+		if (!n)
+			goto fail_node;
+		spin_lock_init(&n->list_lock);
+		INIT_LIST_HEAD(&n->partial);
+		sc->node[nid] = n;
+	}
+
+	sc->min_partial = READ_ONCE(sf_min_partial);
+	if (args->flags & SLAB_RECLAIM_ACCOUNT) {
+		sc->allocflags = __GFP_RECLAIMABLE;
+		sc->vmstat = NR_SLAB_RECLAIMABLE_B;
+	} else {
+		sc->vmstat = NR_SLAB_UNRECLAIMABLE_B;
+	}
+	sc->nr_hooks = args->nr_hooks;
+	for (i = 0; i < args->nr_hooks; i++)
+		sc->hooks[i] = args->hooks[i];
+
+	sc->c.flags = SLAB_CACHE_DIRECT;
+	sc->c.ops = &slabifier_ops;
+	sc->c.allocator = slab_allocator_get(sa);
+	sc->c.page_allocator = page_allocator_get(pa);
+	sc->c.owner = &sc->c;
+	sc->c.name = name;
+
+	mutex_lock(&sf_caches_mutex);
+	list_add(&sc->list, &sf_caches);
+	mutex_unlock(&sf_caches_mutex);
+	return &sc->c;
+
+fail_node:
+fail_percpu:
+fail_layout:
+	sf_free_cache(sc);
+	return ERR_PTR(err);
+}
+
+static int slabifier_destroy(struct slab_cache *c)
+{
+	struct sf_cache *sc = to_sf(c);
+	unsigned long slabs = 0, objs, flags;
+	struct slab_cache_stats st;
+	LIST_HEAD(discard);
+	unsigned int i;
+	int cpu, nid;
+
+	might_sleep();
+	if (c->flags & SLAB_CACHE_DEAD) {
+		pr_err("cache %s destroyed twice; ignored\n", c->name);
+		return -EBUSY;
+	}
+	mutex_lock(&sf_caches_mutex);
+	list_del(&sc->list);
+	mutex_unlock(&sf_caches_mutex);
+
+	/* Nobody may use the cache now: flush other CPUs from here */
+	for_each_possible_cpu(cpu)
+		sf_flush_cpu(sc, cpu, &discard);
+	sf_discard_list(sc, &discard);
+	sf_free_empty(sc);
+
+	for_each_node(nid)
+		slabs += atomic_long_read(&sc->node[nid]->nr_slabs);
+	if (slabs) {
+		slabifier_stats(c, &st);
+		objs = st.active_objs;
+		pr_err("cache %s destroyed with %lu objects still allocated in %lu slabs; leaking them\n",
+		       c->name, objs, slabs);
+		/* Let late frees give the slabs back as they empty */
+		for_each_node(nid) {
+			spin_lock_irqsave(&sc->node[nid]->list_lock, flags);
+			sc->min_partial = 0;
+			spin_unlock_irqrestore(&sc->node[nid]->list_lock,
+					       flags);
+		}
+		WRITE_ONCE(c->flags, c->flags | SLAB_CACHE_DEAD);
+		return -EBUSY;
+	}
+
+	for (i = 0; i < sc->nr_hooks; i++) {
+		if (sc->hooks[i]->ops->release)
+			sc->hooks[i]->ops->release(sc->hooks[i]);
+	}
+	page_allocator_put(c->page_allocator);
+	slab_allocator_put(c->allocator);
+	sf_free_cache(sc);
+	return 0;
+}
+
+static const struct slab_allocator_ops slabifier_ops = {
+	.create		= slabifier_create,
+	.alloc		= slabifier_alloc,
+	.alloc_node	= slabifier_alloc_node,
+	.free		= slabifier_free,
+	.alloc_bulk	= slabifier_alloc_bulk,
+	.free_bulk	= slabifier_free_bulk,
+	.object_size	= slabifier_object_size,
+	.valid		= slabifier_valid,
+	.shrink		= slabifier_shrink,
+	.destroy	= slabifier_destroy,
+	.stats		= slabifier_stats,
+};
+
+static struct slab_allocator slabifier = {
+	.ops	= &slabifier_ops,
+	.name	= "slabifier",
+	.ref	= KREF_INIT(1),
+};
+
+/**
+ * slabifier_allocator() - the slabifier, the core slab allocator
+ *
+ * The allocator is static: callers need not take a reference to use it.
+ *
+ * Context: any.
+ * Return: the slabifier.
+ */
+struct slab_allocator *slabifier_allocator(void)
+{
+	return &slabifier;
+}
+EXPORT_SYMBOL_GPL(slabifier_allocator);
+
+static int __init slabifier_init(void)
+{
+	int ret;
+
+	sf_flush_wq = alloc_workqueue("modslab_flush", WQ_MEM_RECLAIM, 0);
+	if (!sf_flush_wq)
+		pr_warn("no flush workqueue: shrinking leaves per-CPU slabs in place\n");
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "mm/modslab:dead",
+					NULL, sf_cpu_dead);
+	if (ret < 0)
+		pr_warn("no CPU hotplug state (%d): slabs of dead CPUs stay active\n",
+			ret);
+	return 0;
+}
+core_initcall(slabifier_init);

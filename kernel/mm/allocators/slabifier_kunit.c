@@ -1,0 +1,1361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the slabifier and of slab allocator chains.
+ *
+ * Most cases count pages through a small derived page allocator, so they
+ * see exactly what the slabifier takes from and gives back to its page
+ * allocator.  Error reports are observed through the counters of struct
+ * slab_cache_stats, not by reading the log.
+ */
+#include <kunit/test.h>
+#include <linux/allocator.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+/*
+ * A page allocator that counts the pages in flight.
+ */
+struct tpa {
+	struct page_allocator	pa;
+	atomic_long_t		pages;
+	atomic_t		fail;		/* fail this many allocations */
+	bool			released;
+};
+
+static struct folio *tpa_alloc(struct page_allocator *pa, gfp_t gfp,
+			       unsigned int order, int node)
+{
+	struct tpa *t = container_of(pa, struct tpa, pa);
+	struct folio *folio;
+
+	if (atomic_add_unless(&t->fail, -1, 0))
+		return NULL;
+	folio = page_allocator_alloc(pa->base, gfp, order, node);
+	if (folio)
+		atomic_long_add(1L << order, &t->pages);
+	return folio;
+}
+
+static void tpa_free(struct page_allocator *pa, struct folio *folio,
+		     unsigned int order)
+{
+	struct tpa *t = container_of(pa, struct tpa, pa);
+
+	atomic_long_sub(1L << order, &t->pages);
+	page_allocator_free(pa->base, folio, order);
+}
+
+static void tpa_release(struct page_allocator *pa)
+{
+	container_of(pa, struct tpa, pa)->released = true;
+}
+
+static const struct page_allocator_ops tpa_ops = {
+	.alloc		= tpa_alloc,
+	.free		= tpa_free,
+	.release	= tpa_release,
+};
+
+/*
+ * Test-managed memory: the struct outlives the allocator's release.  A
+ * cache leaked on purpose keeps its page allocator: @leak gives it memory
+ * that the test never frees.
+ */
+static struct tpa *__tpa_new(struct kunit *test, bool leak)
+{
+	struct tpa *t = leak ? kzalloc(sizeof(*t), GFP_KERNEL) :
+			       kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	page_allocator_init(&t->pa, &tpa_ops, "test", buddy_page_allocator());
+	return t;
+}
+
+static struct tpa *tpa_new(struct kunit *test)
+{
+	return __tpa_new(test, false);
+}
+
+static long tpa_pages(struct tpa *t)
+{
+	return atomic_long_read(&t->pages);
+}
+
+static struct slab_cache *mk(struct kunit *test, struct page_allocator *pa,
+			     unsigned int size,
+			     const struct slab_cache_args *args)
+{
+	struct slab_cache *c;
+
+	c = slab_cache_create(slabifier_allocator(),
+			      pa ?: buddy_page_allocator(), "kunit", size,
+			      args);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+	return c;
+}
+
+static struct slab_cache_stats stats(struct slab_cache *c)
+{
+	struct slab_cache_stats st;
+
+	slab_cache_stats(c, &st);
+	return st;
+}
+
+static void **objarray(struct kunit *test, unsigned int nr)
+{
+	void **p = kunit_kcalloc(test, nr, sizeof(void *), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	return p;
+}
+
+/*
+ * Sizes and alignment
+ */
+
+static const unsigned int sizes[] = {
+	8, 13, 16, 24, 31, 64, 100, 128, 192, 250, 512, 1000, 1024, 2048,
+	3000, PAGE_SIZE, PAGE_SIZE + 8, 5000, 2 * PAGE_SIZE,
+};
+
+static void size_desc(const unsigned int *size, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%u", *size);
+}
+
+KUNIT_ARRAY_PARAM(sizes, sizes, size_desc);
+
+static void slabifier_sizes(struct kunit *test)
+{
+	unsigned int size = *(const unsigned int *)test->param_value;
+	unsigned int i, j, nr;
+	struct slab_cache_stats st;
+	struct slab_cache *c;
+	u8 *q;
+	void **p;
+
+	c = mk(test, NULL, size, NULL);
+	st = stats(c);
+	KUNIT_EXPECT_EQ(test, st.object_size, size);
+	KUNIT_EXPECT_GE(test, st.size, size);
+	KUNIT_EXPECT_GE(test, st.objs_per_slab, 1U);
+	KUNIT_EXPECT_LE(test, st.objs_per_slab * st.size, PAGE_SIZE << st.order);
+
+	nr = 3 * st.objs_per_slab + 1;
+	p = objarray(test, nr);
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p[i],
+						   sizeof(void *)));
+		if (is_power_of_2(size) && size <= PAGE_SIZE)
+			KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p[i],
+							   size));
+		memset(p[i], i & 0xff, size);
+	}
+	for (i = 0; i < nr; i++) {
+		q = p[i];
+		for (j = 0; j < size; j++) {
+			if (q[j] != (i & 0xff)) {
+				KUNIT_FAIL(test, "object %u byte %u overwritten", i, j);
+				break;
+			}
+		}
+	}
+	st = stats(c);
+	KUNIT_EXPECT_GE(test, st.active_objs, (unsigned long)nr);
+	for (i = 0; i < nr; i++)
+		slab_cache_free(c, p[i]);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+static void slabifier_natural_alignment_128(struct kunit *test)
+{
+	unsigned int i, nr = PAGE_SIZE / 128;
+	struct slab_cache_stats st;
+	struct slab_cache *c;
+	unsigned long base;
+	void **p;
+
+	c = mk(test, NULL, 128, NULL);
+	st = stats(c);
+	/* No header, no padding: a page holds exactly PAGE_SIZE / 128 */
+	KUNIT_EXPECT_EQ(test, st.size, 128U);
+	KUNIT_EXPECT_EQ(test, st.order, 0U);
+	KUNIT_EXPECT_EQ(test, st.objs_per_slab, nr);
+
+	p = objarray(test, nr);
+	migrate_disable();
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+		if (!p[i])
+			break;
+	}
+	migrate_enable();
+	KUNIT_ASSERT_EQ(test, i, nr);
+	/* One fresh slab filled exactly: objects at base + k * 128 */
+	base = (unsigned long)p[0] & PAGE_MASK;
+	for (i = 0; i < nr; i++) {
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p[i], 128));
+		KUNIT_EXPECT_EQ(test, (unsigned long)p[i] & PAGE_MASK, base);
+	}
+	KUNIT_EXPECT_EQ(test, stats(c).num_slabs, 1UL);
+	for (i = 0; i < nr; i++)
+		slab_cache_free(c, p[i]);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+static void slabifier_explicit_align(struct kunit *test)
+{
+	struct slab_cache_args args = { .align = 64 };
+	struct slab_cache *c;
+	unsigned int i;
+	void *p[20];
+
+	c = mk(test, NULL, 40, &args);
+	KUNIT_EXPECT_EQ(test, stats(c).size, 64U);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p[i], 64));
+	}
+	slab_cache_free_bulk(c, ARRAY_SIZE(p), p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+static void slabifier_hwcache_align(struct kunit *test)
+{
+	struct slab_cache_args args = { .flags = SLAB_HWCACHE_ALIGN };
+	struct slab_cache *c;
+	void *p;
+
+	c = mk(test, NULL, 100, &args);
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p,
+					   min_t(unsigned int, cache_line_size(), 128)));
+	KUNIT_EXPECT_EQ(test, stats(c).size % cache_line_size(), 0U);
+	slab_cache_free(c, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+static void slabifier_min_objects(struct kunit *test)
+{
+	struct slab_cache *c;
+
+	/* Default min_objects is 8, reachable within the default max_order */
+	c = mk(test, NULL, 1024, NULL);
+	KUNIT_EXPECT_GE(test, stats(c).objs_per_slab, 8U);
+	KUNIT_EXPECT_LE(test, stats(c).order, slabifier_param_max_order());
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+/*
+ * Bad arguments: one message, an error pointer, nothing created
+ */
+
+static void slabifier_bad_args(struct kunit *test)
+{
+	struct slab_allocator *sa = slabifier_allocator();
+	struct page_allocator *pa = buddy_page_allocator();
+	struct slab_cache_args args = {};
+	struct slab_cache *c;
+
+	c = slab_cache_create(sa, pa, "kunit-zero", 0, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(c), -EINVAL);
+
+	c = slab_cache_create(sa, pa, "kunit-huge", UINT_MAX / 2, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(c), -EINVAL);
+
+	c = slab_cache_create(sa, pa, NULL, 64, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(c), -EINVAL);
+
+	c = slab_cache_create(sa, NULL, "kunit-nopa", 64, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(c), -EINVAL);
+
+	args.align = 24;
+	c = slab_cache_create(sa, pa, "kunit-align", 64, &args);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(c), -EINVAL);
+
+	args.align = 2 * PAGE_SIZE;
+	c = slab_cache_create(sa, pa, "kunit-bigalign", 64, &args);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(c), -EINVAL);
+}
+
+static void slabifier_bad_flags(struct kunit *test)
+{
+	struct slab_allocator *sa = slabifier_allocator();
+	struct page_allocator *pa = buddy_page_allocator();
+	struct slab_cache_args args = { .flags = SLAB_POISON };
+	struct slab_cache *c;
+
+	c = slab_cache_create(sa, pa, "kunit-flags", 64, &args);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(c), -EINVAL);
+
+	/* Type safety needs a page allocator that delays frees */
+	args.flags = SLAB_TYPESAFE_BY_RCU;
+	c = slab_cache_create(sa, pa, "kunit-rcu", 64, &args);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(c), -EINVAL);
+
+	args.flags = 0;
+	args.use_freeptr_offset = true;
+	args.freeptr_offset = 60;
+	c = slab_cache_create(sa, pa, "kunit-fp", 64, &args);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(c), -EINVAL);
+
+	args.freeptr_offset = 3;
+	c = slab_cache_create(sa, pa, "kunit-fp2", 64, &args);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(c), -EINVAL);
+
+	args.use_freeptr_offset = false;
+	args.nr_hooks = SLAB_CACHE_MAX_HOOKS + 1;
+	c = slab_cache_create(sa, pa, "kunit-hooks", 64, &args);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(c), -EINVAL);
+}
+
+static void slabifier_freeptr_offset(struct kunit *test)
+{
+	struct slab_cache_args args = {
+		.use_freeptr_offset = true,
+		.freeptr_offset = 16,
+	};
+	struct slab_cache *c;
+	u8 *p, *q;
+
+	c = mk(test, NULL, 64, &args);
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 0xab, 64);
+	slab_cache_free(c, p);
+	/* Free objects keep their bytes outside the free pointer */
+	KUNIT_EXPECT_EQ(test, p[0], 0xab);
+	KUNIT_EXPECT_EQ(test, p[15], 0xab);
+	KUNIT_EXPECT_EQ(test, p[24], 0xab);
+	q = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ(test, q, p);
+	slab_cache_free(c, q);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+/*
+ * Nodes, bulk, queries
+ */
+
+static void slabifier_alloc_node(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 256, NULL);
+	int nid;
+	void *p;
+
+	for_each_node_state(nid, N_NORMAL_MEMORY) {
+		p = slab_cache_alloc_node(c, GFP_KERNEL, nid);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_EQ(test, folio_nid(virt_to_folio(p)), nid);
+		slab_cache_free(c, p);
+	}
+	/* No such node: served anyway, from any node */
+	p = slab_cache_alloc_node(c, GFP_KERNEL, nr_node_ids + 3);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	slab_cache_free(c, p);
+	p = slab_cache_alloc_node(c, GFP_KERNEL, NUMA_NO_NODE);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	slab_cache_free(c, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+static void slabifier_bulk(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 96, NULL);
+	const unsigned int nr = 300;
+	unsigned int i, j;
+	void **p = objarray(test, nr);
+
+	KUNIT_ASSERT_EQ(test, slab_cache_alloc_bulk(c, GFP_KERNEL, nr, p), nr);
+	for (i = 0; i < nr; i++) {
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_TRUE(test, slab_cache_valid(c, p[i]));
+		for (j = 0; j < i; j++)
+			KUNIT_ASSERT_PTR_NE(test, p[i], p[j]);
+		memset(p[i], 0x77, 96);
+	}
+	slab_cache_free_bulk(c, nr, p);
+
+	/* __GFP_ZERO clears recycled objects */
+	KUNIT_ASSERT_EQ(test, slab_cache_alloc_bulk(c, GFP_KERNEL | __GFP_ZERO,
+						    nr, p), nr);
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_TRUE(test, !memchr_inv(p[i], 0, 96));
+	slab_cache_free_bulk(c, nr, p);
+	KUNIT_EXPECT_EQ(test, stats(c).invalid_frees, 0UL);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+static void slabifier_bulk_failure(struct kunit *test)
+{
+	struct tpa *t = tpa_new(test);
+	struct slab_cache *c = mk(test, &t->pa, 512, NULL);
+	unsigned int nr;
+	void **p;
+
+	nr = 3 * stats(c).objs_per_slab;
+	p = objarray(test, nr);
+	/* The second slab cannot be had: nothing is allocated at all */
+	atomic_set(&t->fail, 0);
+	KUNIT_ASSERT_EQ(test, slab_cache_alloc_bulk(c, GFP_KERNEL, 1, p), 1);
+	atomic_set(&t->fail, 100);
+	KUNIT_EXPECT_EQ(test, slab_cache_alloc_bulk(c, GFP_KERNEL, nr, p + 1), 0);
+	atomic_set(&t->fail, 0);
+	slab_cache_free(c, p[0]);
+	slab_cache_shrink(c, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	page_allocator_put(&t->pa);
+	KUNIT_EXPECT_TRUE(test, t->released);
+}
+
+static void slabifier_queries(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 200, NULL);
+	struct slab_cache *d = mk(test, NULL, 200, NULL);
+	void *p, *q, *k;
+	int local;
+
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	q = slab_cache_alloc(d, GFP_KERNEL);
+	k = kmalloc(200, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_ASSERT_NOT_NULL(test, k);
+
+	KUNIT_EXPECT_TRUE(test, slab_cache_valid(c, p));
+	KUNIT_EXPECT_GE(test, slab_cache_object_size(c, p), (size_t)200);
+	KUNIT_EXPECT_LE(test, slab_cache_object_size(c, p), (size_t)stats(c).size);
+	KUNIT_EXPECT_FALSE(test, slab_cache_valid(c, p + 1));
+	KUNIT_EXPECT_EQ(test, slab_cache_object_size(c, p + 8), (size_t)0);
+	KUNIT_EXPECT_FALSE(test, slab_cache_valid(c, q));
+	KUNIT_EXPECT_EQ(test, slab_cache_object_size(c, q), (size_t)0);
+	KUNIT_EXPECT_FALSE(test, slab_cache_valid(c, k));
+	KUNIT_EXPECT_FALSE(test, slab_cache_valid(c, &local));
+	KUNIT_EXPECT_FALSE(test, slab_cache_valid(c, NULL));
+	KUNIT_EXPECT_FALSE(test, slab_cache_valid(c, ERR_PTR(-EINVAL)));
+
+	KUNIT_EXPECT_PTR_EQ(test, slabifier_cache_of(p), c);
+	KUNIT_EXPECT_PTR_EQ(test, slabifier_cache_of(q), d);
+	KUNIT_EXPECT_PTR_EQ(test, slabifier_cache_of(p + 3), c);
+	KUNIT_EXPECT_NULL(test, slabifier_cache_of(k));
+	KUNIT_EXPECT_NULL(test, slabifier_cache_of(NULL));
+
+	kfree(k);
+	slab_cache_free(c, p);
+	slab_cache_free(d, q);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(d), 0);
+}
+
+/*
+ * Slab life cycle
+ */
+
+static void slabifier_partial_reuse(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 64, NULL);
+	unsigned long slabs;
+	unsigned int i, nr;
+	void **p;
+
+	nr = 4 * stats(c).objs_per_slab;
+	p = objarray(test, nr);
+	/* On one CPU: free objects in another CPU's active slab are not ours */
+	migrate_disable();
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+		if (!p[i])
+			break;
+	}
+	migrate_enable();
+	KUNIT_ASSERT_EQ(test, i, nr);
+	migrate_disable();
+	slabs = stats(c).num_slabs;
+	KUNIT_EXPECT_GE(test, slabs, 4UL);
+
+	for (i = 0; i < nr; i += 2) {
+		slab_cache_free(c, p[i]);
+		p[i] = NULL;
+	}
+	KUNIT_EXPECT_GE(test, stats(c).partial_slabs, 1UL);
+	/* The holes are refilled before any new slab is made */
+	for (i = 0; i < nr; i += 2)
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, stats(c).num_slabs, slabs);
+	slab_cache_free_bulk(c, nr, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+static void slabifier_empty_slabs_given_back(struct kunit *test)
+{
+	struct tpa *t = tpa_new(test);
+	struct slab_cache *c = mk(test, &t->pa, 256, NULL);
+	struct slab_cache_stats st = stats(c);
+	unsigned int i, nr = 20 * st.objs_per_slab;
+	long kept;
+	void **p = objarray(test, nr);
+
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	KUNIT_EXPECT_GE(test, tpa_pages(t), 20L << st.order);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), (long)stats(c).pages);
+
+	for (i = 0; i < nr; i++)
+		slab_cache_free(c, p[i]);
+	/* Each node keeps min_partial slabs, each CPU its active one */
+	kept = (long)(slabifier_param_min_partial() + num_online_cpus()) << st.order;
+	KUNIT_EXPECT_LE(test, tpa_pages(t), kept);
+	KUNIT_EXPECT_EQ(test, stats(c).active_slabs, 0UL);
+
+	/* Shrinking gives back all the rest */
+	slab_cache_shrink(c, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	KUNIT_EXPECT_EQ(test, stats(c).num_slabs, 0UL);
+
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_EXPECT_FALSE(test, t->released);
+	page_allocator_put(&t->pa);
+	KUNIT_EXPECT_TRUE(test, t->released);
+}
+
+static void slabifier_cache_holds_page_allocator(struct kunit *test)
+{
+	struct tpa *t = tpa_new(test);
+	struct slab_cache *c = mk(test, &t->pa, 64, NULL);
+	void *p;
+
+	/* The creator drops its reference: the cache keeps the chain */
+	page_allocator_put(&t->pa);
+	KUNIT_EXPECT_FALSE(test, t->released);
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	slab_cache_free(c, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	KUNIT_EXPECT_TRUE(test, t->released);
+}
+
+static void slabifier_page_allocator_fails(struct kunit *test)
+{
+	struct tpa *t = tpa_new(test);
+	struct slab_cache *c = mk(test, &t->pa, 64, NULL);
+	void *p;
+
+	atomic_set(&t->fail, 1);
+	KUNIT_EXPECT_NULL(test, slab_cache_alloc(c, GFP_KERNEL));
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	slab_cache_free(c, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	page_allocator_put(&t->pa);
+}
+
+static void slabifier_many_caches(struct kunit *test)
+{
+	const unsigned int nr = 48, per = 40;
+	struct slab_cache **c;
+	unsigned int i, j;
+	void ***p;
+
+	c = kunit_kcalloc(test, nr, sizeof(*c), GFP_KERNEL);
+	p = kunit_kcalloc(test, nr, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < nr; i++) {
+		c[i] = mk(test, NULL, 8 + 24 * i, NULL);
+		p[i] = objarray(test, per);
+		for (j = 0; j < per; j++) {
+			p[i][j] = slab_cache_alloc(c[i], GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, p[i][j]);
+			memset(p[i][j], i, 8 + 24 * i);
+		}
+	}
+	for (i = 0; i < nr; i++) {
+		for (j = 0; j < per; j++) {
+			KUNIT_EXPECT_PTR_EQ(test, slabifier_cache_of(p[i][j]), c[i]);
+			KUNIT_EXPECT_TRUE(test, !memchr_inv(p[i][j], i, 8 + 24 * i));
+		}
+	}
+	for (i = 0; i < nr; i++) {
+		slab_cache_free_bulk(c[i], per, p[i]);
+		KUNIT_EXPECT_EQ(test, slab_cache_destroy(c[i]), 0);
+	}
+}
+
+static void slabifier_destroy_live(struct kunit *test)
+{
+	struct tpa *t = __tpa_new(test, true);
+	struct slab_cache *c = mk(test, &t->pa, 128, NULL);
+	unsigned int i, nr, order;
+	void *live;
+	void **p;
+
+	nr = 3 * stats(c).objs_per_slab;
+	order = stats(c).order;
+	p = objarray(test, nr);
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	live = p[0];
+	for (i = 1; i < nr; i++)
+		slab_cache_free(c, p[i]);
+
+	/* Reported, and only the slab holding the live object is kept */
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, c->flags & SLAB_CACHE_DEAD);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 1L << order);
+	/* A destroyed cache with live objects is kept, and frees still work */
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), -EBUSY);
+	slab_cache_free(c, live);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	page_allocator_put(&t->pa);
+}
+
+/*
+ * Errors on free
+ */
+
+static void slabifier_free_null(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 32, NULL);
+
+	slab_cache_free(c, NULL);
+	slab_cache_free_bulk(c, 1, (void *[]){ NULL });
+	KUNIT_EXPECT_EQ(test, stats(c).invalid_frees, 0UL);
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 0UL);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(NULL), 0);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(ERR_PTR(-EINVAL)), 0);
+}
+
+static void slabifier_invalid_frees(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 64, NULL);
+	struct slab_cache *d = mk(test, NULL, 64, NULL);
+	unsigned long d_active;
+	void *p, *q, *k, *a, *b;
+	int local;
+
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	q = slab_cache_alloc(d, GFP_KERNEL);
+	k = kmalloc(64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	d_active = stats(d).active_objs;
+
+	slab_cache_free(c, ERR_PTR(-ENOMEM));
+	slab_cache_free(c, p + 8);
+	slab_cache_free(c, q);
+	slab_cache_free(c, k);
+	slab_cache_free(c, &local);
+	KUNIT_EXPECT_EQ(test, stats(c).invalid_frees, 5UL);
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 0UL);
+
+	/* Nothing was corrupted: the objects are still allocated */
+	KUNIT_EXPECT_EQ(test, stats(d).active_objs, d_active);
+	KUNIT_EXPECT_EQ(test, stats(d).invalid_frees, 0UL);
+	a = slab_cache_alloc(c, GFP_KERNEL);
+	b = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_NE(test, a, p);
+	KUNIT_EXPECT_PTR_NE(test, b, p);
+	KUNIT_EXPECT_PTR_NE(test, a, b);
+
+	slab_cache_free(c, a);
+	slab_cache_free(c, b);
+	slab_cache_free(c, p);
+	slab_cache_free(d, q);
+	kfree(k);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(d), 0);
+}
+
+/* Allocate @nr objects and check that they are all different. */
+static void expect_distinct(struct kunit *test, struct slab_cache *c,
+			    unsigned int nr)
+{
+	void **p = objarray(test, nr);
+	unsigned int i, j;
+
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_PTR_NE(test, p[i], p[j]);
+	}
+	slab_cache_free_bulk(c, nr, p);
+}
+
+static void slabifier_double_free_active(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 48, NULL);
+	void *p;
+
+	migrate_disable();
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	slab_cache_free(c, p);
+	slab_cache_free(c, p);
+	migrate_enable();
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 1UL);
+	KUNIT_EXPECT_EQ(test, stats(c).invalid_frees, 0UL);
+	expect_distinct(test, c, 3 * stats(c).objs_per_slab);
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 1UL);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+static void slabifier_double_free_remote(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 48, NULL);
+	unsigned int i, nr = stats(c).objs_per_slab + 1;
+	void **p = objarray(test, nr);
+
+	/* Fill a slab and move on: the first slab is full and inactive */
+	migrate_disable();
+	for (i = 0; i < nr; i++)
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+	slab_cache_free(c, p[0]);
+	slab_cache_free(c, p[0]);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 1UL);
+	p[0] = NULL;
+	expect_distinct(test, c, 2 * nr);
+	slab_cache_free_bulk(c, nr, p);
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 1UL);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+/*
+ * One object per slab
+ */
+
+static void slabifier_single_object_slabs(struct kunit *test)
+{
+	unsigned int size = (PAGE_SIZE << slabifier_param_max_order()) / 2 + 64;
+	struct tpa *t = tpa_new(test);
+	struct slab_cache *c = mk(test, &t->pa, size, NULL);
+	struct slab_cache_stats st = stats(c);
+	unsigned int i, nr = slabifier_param_min_partial() + 4;
+	void **p = objarray(test, nr);
+
+	KUNIT_EXPECT_EQ(test, st.objs_per_slab, 1U);
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL | __GFP_ZERO);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p[i],
+						   PAGE_SIZE << st.order));
+		KUNIT_EXPECT_TRUE(test, !memchr_inv(p[i], 0, size));
+		KUNIT_EXPECT_TRUE(test, slab_cache_valid(c, p[i]));
+	}
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), (long)nr << st.order);
+	for (i = 0; i < nr; i++)
+		slab_cache_free(c, p[i]);
+	/* Empty slabs beyond the node's minimum went back at once */
+	KUNIT_EXPECT_EQ(test, tpa_pages(t),
+			(long)slabifier_param_min_partial() << st.order);
+
+	/* Double free: reported once, nothing else happens */
+	p[0] = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p[0]);
+	slab_cache_free(c, p[0]);
+	slab_cache_free(c, p[0]);
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 1UL);
+	expect_distinct(test, c, 3);
+
+	slab_cache_shrink(c, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	page_allocator_put(&t->pa);
+}
+
+static void slabifier_gfp_atomic(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 72, NULL);
+	unsigned long flags;
+	void *p[64];
+	unsigned int i;
+	bool ok = true;
+
+	local_irq_save(flags);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = slab_cache_alloc(c, GFP_ATOMIC);
+		ok &= p[i] != NULL;
+	}
+	slab_cache_free_bulk(c, ARRAY_SIZE(p), p);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_TRUE(test, ok);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+/*
+ * Per-slab hooks
+ */
+
+struct thook {
+	struct slab_cache_hook	hook;
+	struct kunit		*test;
+	atomic_t		made;
+	atomic_t		freeing;
+	atomic_t		fail;
+	bool			released;
+	bool			construct;
+};
+
+static int thook_made(struct slab_cache_hook *hook, struct slab_cache *c,
+		      const struct slab_event *ev, gfp_t gfp)
+{
+	struct thook *h = container_of(hook, struct thook, hook);
+	unsigned int i;
+
+	KUNIT_EXPECT_TRUE(h->test, IS_ALIGNED((unsigned long)ev->base,
+					      PAGE_SIZE << ev->order));
+	KUNIT_EXPECT_EQ(h->test, ev->stride, c->size);
+	KUNIT_EXPECT_EQ(h->test, ev->object_size, c->object_size);
+	KUNIT_EXPECT_LE(h->test, ev->objects * ev->stride, PAGE_SIZE << ev->order);
+	if (atomic_add_unless(&h->fail, -1, 0))
+		return -ENOMEM;
+	if (h->construct) {
+		for (i = 0; i < ev->objects; i++)
+			memset(ev->base + i * ev->stride, 0xc7, ev->object_size);
+	}
+	atomic_inc(&h->made);
+	return 0;
+}
+
+static void thook_freeing(struct slab_cache_hook *hook, struct slab_cache *c,
+			  const struct slab_event *ev)
+{
+	atomic_inc(&container_of(hook, struct thook, hook)->freeing);
+}
+
+static void thook_release(struct slab_cache_hook *hook)
+{
+	container_of(hook, struct thook, hook)->released = true;
+}
+
+static const struct slab_hook_ops thook_ops = {
+	.slab_made	= thook_made,
+	.slab_freeing	= thook_freeing,
+	.release	= thook_release,
+};
+
+static struct thook *thook_new(struct kunit *test, bool construct)
+{
+	struct thook *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	h->hook.ops = &thook_ops;
+	h->test = test;
+	h->construct = construct;
+	return h;
+}
+
+static void slabifier_hooks_per_slab(struct kunit *test)
+{
+	struct thook *h = thook_new(test, false);
+	struct slab_cache_args args = { .nr_hooks = 1, .hooks = { &h->hook } };
+	struct slab_cache *c = mk(test, NULL, 512, &args);
+	unsigned int i, nr = 4 * stats(c).objs_per_slab;
+	void **p = objarray(test, nr);
+
+	/* The plain fast path is kept: hooks work per slab only */
+	KUNIT_EXPECT_TRUE(test, c->flags & SLAB_CACHE_DIRECT);
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	KUNIT_EXPECT_EQ(test, (unsigned long)atomic_read(&h->made),
+			stats(c).num_slabs);
+	slab_cache_free_bulk(c, nr, p);
+	slab_cache_shrink(c, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&h->freeing), atomic_read(&h->made));
+
+	/* A failing hook fails the allocation and gives the pages back */
+	atomic_set(&h->fail, 1);
+	KUNIT_EXPECT_NULL(test, slab_cache_alloc(c, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, stats(c).num_slabs, 0UL);
+
+	KUNIT_EXPECT_FALSE(test, h->released);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_EXPECT_TRUE(test, h->released);
+}
+
+static void slabifier_preserve_free(struct kunit *test)
+{
+	struct thook *h = thook_new(test, true);
+	struct slab_cache_args args = {
+		.preserve_free = true,
+		.nr_hooks = 1,
+		.hooks = { &h->hook },
+	};
+	struct slab_cache *c = mk(test, NULL, 40, &args);
+	unsigned int i, nr = 2 * stats(c).objs_per_slab;
+	void **p = objarray(test, nr);
+
+	KUNIT_EXPECT_EQ(test, slab_cache_object_size(c, NULL), (size_t)0);
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_EQ(test, slab_cache_object_size(c, p[i]), (size_t)40);
+	}
+	slab_cache_free_bulk(c, nr, p);
+	/* Constructed state survives free and reuse */
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_TRUE(test, !memchr_inv(p[i], 0xc7, 40));
+	}
+	slab_cache_free_bulk(c, nr, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+/*
+ * Chains of slab allocators
+ */
+
+/* A per-slab deriver: hands out its base's cache, fast path intact. */
+struct tsa {
+	struct slab_allocator	sa;
+	bool			released;
+};
+
+static struct slab_cache *tsa_create(struct slab_allocator *sa,
+				     struct page_allocator *pa,
+				     const char *name, unsigned int size,
+				     const struct slab_cache_args *args)
+{
+	struct slab_cache *c;
+
+	c = sa->base->ops->create(sa->base, pa, name, size, args);
+	if (!IS_ERR(c))
+		slab_cache_adopt(c, sa);
+	return c;
+}
+
+static void tsa_release(struct slab_allocator *sa)
+{
+	container_of(sa, struct tsa, sa)->released = true;
+}
+
+static const struct slab_allocator_ops tsa_ops = {
+	.create		= tsa_create,
+	.release	= tsa_release,
+};
+
+static void slabifier_slab_chain_lifetime(struct kunit *test)
+{
+	struct tsa *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	struct slab_cache *c;
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	slab_allocator_init(&t->sa, &tsa_ops, "test", slabifier_allocator());
+	c = slab_cache_create(&t->sa, buddy_page_allocator(), "kunit-chain",
+			      64, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+	KUNIT_EXPECT_PTR_EQ(test, c->allocator, &t->sa);
+	KUNIT_EXPECT_TRUE(test, c->flags & SLAB_CACHE_DIRECT);
+
+	slab_allocator_put(&t->sa);
+	KUNIT_EXPECT_FALSE(test, t->released);
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	slab_cache_free(c, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_EXPECT_TRUE(test, t->released);
+}
+
+/* A per-object deriver: its own handle around an inner cache. */
+struct wcache {
+	struct slab_cache	c;
+	struct slab_cache	*inner;
+	atomic_t		allocs;
+	atomic_t		frees;
+};
+
+static struct wcache *to_w(struct slab_cache *c)
+{
+	return container_of(c, struct wcache, c);
+}
+
+static void *w_alloc_node(struct slab_cache *c, gfp_t gfp, int node)
+{
+	atomic_inc(&to_w(c)->allocs);
+	return slab_cache_alloc_node(to_w(c)->inner, gfp, node);
+}
+
+static void w_free(struct slab_cache *c, void *obj)
+{
+	atomic_inc(&to_w(c)->frees);
+	slab_cache_free(to_w(c)->inner, obj);
+}
+
+static size_t w_object_size(struct slab_cache *c, const void *obj)
+{
+	return slab_cache_object_size(to_w(c)->inner, obj);
+}
+
+static bool w_valid(struct slab_cache *c, const void *obj)
+{
+	return slab_cache_valid(to_w(c)->inner, obj);
+}
+
+static unsigned long w_shrink(struct slab_cache *c, slab_move_fn move,
+			      void *private)
+{
+	return slab_cache_shrink(to_w(c)->inner, move, private);
+}
+
+static void w_stats(struct slab_cache *c, struct slab_cache_stats *st)
+{
+	slab_cache_stats(to_w(c)->inner, st);
+}
+
+static int w_destroy(struct slab_cache *c)
+{
+	struct wcache *w = to_w(c);
+	int ret = slab_cache_destroy(w->inner);
+
+	if (ret)
+		return ret;
+	page_allocator_put(c->page_allocator);
+	slab_allocator_put(c->allocator);
+	kfree(w);
+	return 0;
+}
+
+static struct slab_cache *w_create(struct slab_allocator *sa,
+				   struct page_allocator *pa,
+				   const char *name, unsigned int size,
+				   const struct slab_cache_args *args);
+
+static void w_release(struct slab_allocator *sa)
+{
+	kfree(sa);
+}
+
+static const struct slab_allocator_ops w_ops = {
+	.create		= w_create,
+	.alloc_node	= w_alloc_node,
+	.free		= w_free,
+	.object_size	= w_object_size,
+	.valid		= w_valid,
+	.shrink		= w_shrink,
+	.destroy	= w_destroy,
+	.stats		= w_stats,
+	.release	= w_release,
+};
+
+static struct slab_cache *w_create(struct slab_allocator *sa,
+				   struct page_allocator *pa,
+				   const char *name, unsigned int size,
+				   const struct slab_cache_args *args)
+{
+	struct slab_cache *inner;
+	struct wcache *w;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return ERR_PTR(-ENOMEM);
+	inner = slab_cache_create(sa->base, pa, name, size, args);
+	if (IS_ERR(inner)) {
+		kfree(w);
+		return inner;
+	}
+	w->inner = inner;
+	w->c = *inner;
+	w->c.flags = 0;
+	w->c.ops = &w_ops;
+	w->c.allocator = slab_allocator_get(sa);
+	w->c.page_allocator = page_allocator_get(pa);
+	w->c.owner = &w->c;
+	slab_cache_set_owner(inner, &w->c);
+	return &w->c;
+}
+
+static void slabifier_wrapped_cache(struct kunit *test)
+{
+	struct slab_allocator *sa = kzalloc(sizeof(*sa), GFP_KERNEL);
+	struct slab_cache *c;
+	void *p[10];
+
+	KUNIT_ASSERT_NOT_NULL(test, sa);
+	slab_allocator_init(sa, &w_ops, "wrap", slabifier_allocator());
+	c = slab_cache_create(sa, buddy_page_allocator(), "kunit-wrap", 80,
+			      NULL);
+	slab_allocator_put(sa);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+	/* Derived chains dispatch through the method table */
+	KUNIT_EXPECT_FALSE(test, c->flags & SLAB_CACHE_DIRECT);
+	KUNIT_ASSERT_EQ(test, slab_cache_alloc_bulk(c, GFP_KERNEL,
+						    ARRAY_SIZE(p), p),
+			(int)ARRAY_SIZE(p));
+	KUNIT_EXPECT_EQ(test, atomic_read(&to_w(c)->allocs), (int)ARRAY_SIZE(p));
+	KUNIT_EXPECT_PTR_EQ(test, slabifier_cache_of(p[0]), c);
+	KUNIT_EXPECT_TRUE(test, slab_cache_valid(c, p[0]));
+	KUNIT_EXPECT_EQ(test, stats(c).object_size, 80U);
+	slab_cache_free_bulk(c, ARRAY_SIZE(p), p);
+	KUNIT_EXPECT_EQ(test, atomic_read(&to_w(c)->frees), (int)ARRAY_SIZE(p));
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+/*
+ * Defragmentation
+ */
+
+struct move_ctx {
+	void	**p;
+	unsigned int nr;
+	unsigned int size;
+	unsigned int moved;
+};
+
+static enum slab_move_result move_cb(struct slab_cache *c, void *old,
+				     void *new, void *private)
+{
+	struct move_ctx *m = private;
+	unsigned int i;
+
+	for (i = 0; i < m->nr; i++) {
+		if (m->p[i] == old) {
+			memcpy(new, old, m->size);
+			m->p[i] = new;
+			m->moved++;
+			return SLAB_MOVE_YES;
+		}
+	}
+	return SLAB_MOVE_DONT_KNOW;
+}
+
+static void slabifier_shrink_moves(struct kunit *test)
+{
+	struct tpa *t = tpa_new(test);
+	struct slab_cache *c = mk(test, &t->pa, 256, NULL);
+	unsigned int i, per = stats(c).objs_per_slab, nr = 8 * per;
+	struct move_ctx m = { .size = 256 };
+	void **p = objarray(test, nr);
+	unsigned long before;
+
+	migrate_disable();
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+		if (!p[i])
+			break;
+		memset(p[i], i & 0xff, 256);
+	}
+	migrate_enable();
+	KUNIT_ASSERT_EQ(test, i, nr);
+	/* Keep one object in every slab's worth: many sparse slabs */
+	m.p = objarray(test, nr / per);
+	for (i = 0; i < nr; i++) {
+		if (i % per)
+			slab_cache_free(c, p[i]);
+		else
+			m.p[m.nr++] = p[i];
+	}
+	before = stats(c).num_slabs;
+	KUNIT_EXPECT_GE(test, before, 8UL);
+	slab_cache_shrink(c, move_cb, &m);
+	KUNIT_EXPECT_GT(test, m.moved, 0U);
+	KUNIT_EXPECT_LT(test, stats(c).num_slabs, before);
+	KUNIT_EXPECT_LE(test, stats(c).num_slabs, 2UL);
+	for (i = 0; i < m.nr; i++) {
+		KUNIT_EXPECT_TRUE(test, !memchr_inv(m.p[i], (i * per) & 0xff, 256));
+		slab_cache_free(c, m.p[i]);
+	}
+	KUNIT_EXPECT_EQ(test, stats(c).invalid_frees, 0UL);
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 0UL);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	page_allocator_put(&t->pa);
+}
+
+/*
+ * Two CPUs: each thread allocates objects and hands them to the other,
+ * which checks and frees them (remote frees), and both allocate and free
+ * locally in between.
+ */
+
+#define CONC_ROUNDS	400
+#define CONC_BATCH	48
+
+struct conc_chan {
+	void		*slot[2][CONC_BATCH];
+	atomic_t	full[2];
+};
+
+struct conc_thread {
+	struct conc		*conc;
+	struct conc_chan	*out, *in;
+	unsigned int		id;
+	struct completion	done;
+};
+
+struct conc {
+	struct slab_cache	*c;
+	unsigned int		size;
+	struct conc_chan	chan[2];
+	struct conc_thread	t[2];
+	atomic_t		errors;
+};
+
+static void conc_fill(struct conc *cc, void *p, unsigned int id,
+		      unsigned int r)
+{
+	memset(p, (id << 7) ^ (r & 0x7f), cc->size);
+}
+
+static bool conc_check(struct conc *cc, void *p, unsigned int id,
+		       unsigned int r)
+{
+	return !memchr_inv(p, (id << 7) ^ (r & 0x7f), cc->size);
+}
+
+static int conc_fn(void *arg)
+{
+	struct conc_thread *t = arg;
+	struct conc *cc = t->conc;
+	void *local[16];
+	unsigned int r, b, i;
+
+	for (r = 0; r < CONC_ROUNDS; r++) {
+		b = r & 1;
+		/* Produce for the other CPU */
+		while (atomic_read_acquire(&t->out->full[b]))
+			cond_resched();
+		for (i = 0; i < CONC_BATCH; i++) {
+			void *p = slab_cache_alloc(cc->c, GFP_KERNEL);
+
+			if (!p) {
+				atomic_inc(&cc->errors);
+				continue;
+			}
+			conc_fill(cc, p, t->id, r);
+			t->out->slot[b][i] = p;
+		}
+		atomic_set_release(&t->out->full[b], 1);
+
+		/* Some local traffic */
+		for (i = 0; i < ARRAY_SIZE(local); i++)
+			local[i] = slab_cache_alloc(cc->c, GFP_KERNEL);
+		for (i = 0; i < ARRAY_SIZE(local); i++)
+			slab_cache_free(cc->c, local[i]);
+
+		/* Consume what the other CPU made: remote frees */
+		while (!atomic_read_acquire(&t->in->full[b]))
+			cond_resched();
+		for (i = 0; i < CONC_BATCH; i++) {
+			void *p = t->in->slot[b][i];
+
+			if (!p)
+				continue;
+			if (!conc_check(cc, p, !t->id, r))
+				atomic_inc(&cc->errors);
+			slab_cache_free(cc->c, p);
+			t->in->slot[b][i] = NULL;
+		}
+		atomic_set_release(&t->in->full[b], 0);
+	}
+	complete(&t->done);
+	return 0;
+}
+
+static void slabifier_two_cpus(struct kunit *test)
+{
+	struct task_struct *task[2];
+	struct conc *cc;
+	unsigned int cpu[2], i;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two online CPUs");
+
+	cc = kunit_kzalloc(test, sizeof(*cc), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cc);
+	cc->size = 72;
+	cc->c = mk(test, NULL, cc->size, NULL);
+	cpu[0] = cpumask_first(cpu_online_mask);
+	cpu[1] = cpumask_next(cpu[0], cpu_online_mask);
+
+	for (i = 0; i < 2; i++) {
+		cc->t[i].conc = cc;
+		cc->t[i].id = i;
+		cc->t[i].out = &cc->chan[i];
+		cc->t[i].in = &cc->chan[!i];
+		init_completion(&cc->t[i].done);
+		task[i] = kthread_create_on_cpu(conc_fn, &cc->t[i], cpu[i],
+						"modslab_kunit/%u");
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task[i]);
+	}
+	for (i = 0; i < 2; i++)
+		wake_up_process(task[i]);
+	for (i = 0; i < 2; i++)
+		wait_for_completion(&cc->t[i].done);
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&cc->errors), 0);
+	KUNIT_EXPECT_EQ(test, stats(cc->c).double_frees, 0UL);
+	KUNIT_EXPECT_EQ(test, stats(cc->c).invalid_frees, 0UL);
+	/* Every object came back: the cache can be destroyed cleanly */
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(cc->c), 0);
+}
+
+static struct kunit_case slabifier_cases[] = {
+	KUNIT_CASE_PARAM(slabifier_sizes, sizes_gen_params),
+	KUNIT_CASE(slabifier_natural_alignment_128),
+	KUNIT_CASE(slabifier_explicit_align),
+	KUNIT_CASE(slabifier_hwcache_align),
+	KUNIT_CASE(slabifier_min_objects),
+	KUNIT_CASE(slabifier_bad_args),
+	KUNIT_CASE(slabifier_bad_flags),
+	KUNIT_CASE(slabifier_freeptr_offset),
+	KUNIT_CASE(slabifier_alloc_node),
+	KUNIT_CASE(slabifier_bulk),
+	KUNIT_CASE(slabifier_bulk_failure),
+	KUNIT_CASE(slabifier_queries),
+	KUNIT_CASE(slabifier_partial_reuse),
+	KUNIT_CASE(slabifier_empty_slabs_given_back),
+	KUNIT_CASE(slabifier_cache_holds_page_allocator),
+	KUNIT_CASE(slabifier_page_allocator_fails),
+	KUNIT_CASE(slabifier_many_caches),
+	KUNIT_CASE(slabifier_destroy_live),
+	KUNIT_CASE(slabifier_free_null),
+	KUNIT_CASE(slabifier_invalid_frees),
+	KUNIT_CASE(slabifier_double_free_active),
+	KUNIT_CASE(slabifier_double_free_remote),
+	KUNIT_CASE(slabifier_single_object_slabs),
+	KUNIT_CASE(slabifier_gfp_atomic),
+	KUNIT_CASE(slabifier_hooks_per_slab),
+	KUNIT_CASE(slabifier_preserve_free),
+	KUNIT_CASE(slabifier_slab_chain_lifetime),
+	KUNIT_CASE(slabifier_wrapped_cache),
+	KUNIT_CASE(slabifier_shrink_moves),
+	KUNIT_CASE_SLOW(slabifier_two_cpus),
+	{}
+};
+
+static struct kunit_suite slabifier_suite = {
+	.name = "modslab_slabifier",
+	.test_cases = slabifier_cases,
+};
+kunit_test_suite(slabifier_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the modslab slabifier");
+MODULE_LICENSE("GPL");
