@@ -9,7 +9,7 @@
  *	word	struct page		struct mslab
  *	0	flags			__page_flags  (PG_locked: slab lock)
  *	1	compound_head/lru.next	cache         (bit 0 clear)
- *	2,3	lru / mapping		slab_list     (node partial list)
+ *	2,3	lru.prev, mapping	slab_list     (node partial list)
  *	4	index			freelist      (remote frees)
  *	5	private			counters      (inuse, objects, frozen)
  *		page_type		__page_type   (PGTY_modslab or PGTY_slab)
@@ -32,29 +32,32 @@
 # ifdef system_has_cmpxchg128
 #  define mslab_has_aba()	system_has_cmpxchg128()
 #  define mslab_try_cmpxchg_aba	try_cmpxchg128
+#  define MSLAB_ABA_FULL	u128
 # endif
-typedef u128 mslab_aba_full_t;
 #else
 # ifdef system_has_cmpxchg64
 #  define mslab_has_aba()	system_has_cmpxchg64()
 #  define mslab_try_cmpxchg_aba	try_cmpxchg64
+#  define MSLAB_ABA_FULL	u64
 # endif
-typedef u64 mslab_aba_full_t;
 #endif
-
-/* A freelist pointer and the counters beside it, as one double word. */
-typedef union {
-	struct {
-		void *freelist;
-		unsigned long counters;
-	};
-	mslab_aba_full_t full;
-} mslab_aba_t;
 
 /* A double word cmpxchg needs the pair aligned to its size. */
 #if defined(mslab_has_aba) && !defined(CONFIG_HAVE_ALIGNED_STRUCT_PAGE)
 # undef mslab_has_aba
 # undef mslab_try_cmpxchg_aba
+# undef MSLAB_ABA_FULL
+#endif
+
+#ifdef mslab_has_aba
+/* A free list pointer and the counters beside it, as one double word. */
+union mslab_aba {
+	struct {
+		void *freelist;
+		unsigned long counters;
+	};
+	MSLAB_ABA_FULL full;
+};
 #endif
 
 /**
@@ -93,7 +96,7 @@ struct mslab {
 					};
 				};
 #ifdef mslab_has_aba
-				mslab_aba_full_t full;
+				MSLAB_ABA_FULL full;
 #endif
 			};
 		};
@@ -110,7 +113,7 @@ struct mslab {
 	static_assert(offsetof(struct page, pg) == offsetof(struct mslab, sl))
 MSLAB_MATCH(flags, __page_flags);
 MSLAB_MATCH(compound_head, cache);
-MSLAB_MATCH(lru, slab_list);
+MSLAB_MATCH(mapping, slab_list.prev);
 MSLAB_MATCH(index, freelist);
 MSLAB_MATCH(private, counters);
 MSLAB_MATCH(page_type, __page_type);
@@ -124,7 +127,7 @@ MSLAB_MATCH(_unused_slab_obj_exts, obj_exts);
 static_assert(sizeof(struct mslab) <= sizeof(struct page));
 #ifdef mslab_has_aba
 static_assert(IS_ALIGNED(offsetof(struct mslab, freelist),
-			 sizeof(mslab_aba_full_t)));
+			 sizeof(MSLAB_ABA_FULL)));
 #endif
 
 #define MSLAB_MAX_OBJECTS	((1U << 15) - 1)
@@ -217,8 +220,8 @@ static inline bool mslab_update(struct mslab *slab, void *fl_old,
 
 #ifdef mslab_has_aba
 	if (mslab_has_aba()) {
-		mslab_aba_t old = { .freelist = fl_old, .counters = cnt_old };
-		mslab_aba_t new = { .freelist = fl_new, .counters = cnt_new };
+		union mslab_aba old = { .freelist = fl_old, .counters = cnt_old };
+		union mslab_aba new = { .freelist = fl_new, .counters = cnt_new };
 
 		return mslab_try_cmpxchg_aba(&slab->full, &old.full, new.full);
 	}

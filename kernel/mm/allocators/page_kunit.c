@@ -190,6 +190,7 @@ static struct kunit_suite page_suite = {
 	.name = "modslab_page",
 	.test_cases = page_cases,
 };
+
 kunit_test_suite(page_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the modslab page allocators");

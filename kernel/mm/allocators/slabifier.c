@@ -156,7 +156,7 @@ struct sf_cpu {
  * @total_objects: objects in those slabs.
  */
 struct sf_node {
-	spinlock_t		list_lock;
+	spinlock_t		list_lock;	/* see above */
 	unsigned long		nr_partial;
 	struct list_head	partial;
 	atomic_long_t		nr_slabs;
@@ -218,6 +218,7 @@ union sf_counters {
 		unsigned frozen:1;
 	};
 };
+
 static_assert(sizeof(union sf_counters) == sizeof(unsigned long));
 
 static LIST_HEAD(sf_caches);
@@ -231,56 +232,45 @@ static unsigned int sf_min_order;
 static unsigned int sf_max_order = PAGE_ALLOC_COSTLY_ORDER;
 static unsigned int sf_min_partial = 5;
 
-static int sf_param_set(const char *val, const struct kernel_param *kp,
-			unsigned int lo, unsigned int hi)
+/* Set one of the parameters above, within its bounds. */
+static int sf_param_set(const char *val, const struct kernel_param *kp)
 {
-	unsigned int v;
+	unsigned int v, lo = 0, hi = SF_MAX_MIN_PARTIAL;
 
+	if (kp->arg == &sf_min_objects) {
+		lo = 1;
+		hi = MSLAB_MAX_OBJECTS;
+	} else if (kp->arg == &sf_min_order) {
+		hi = READ_ONCE(sf_max_order);
+	} else if (kp->arg == &sf_max_order) {
+		lo = READ_ONCE(sf_min_order);
+		hi = MAX_PAGE_ORDER;
+	}
 	if (kstrtouint(val, 0, &v) || v < lo || v > hi) {
 		pr_err("%s=%s rejected: must be a number from %u to %u\n",
 		       kp->name, val, lo, hi);
 		return -EINVAL;
 	}
-	*(unsigned int *)kp->arg = v;
+	WRITE_ONCE(*(unsigned int *)kp->arg, v);
 	return 0;
 }
 
-static int sf_set_min_objects(const char *val, const struct kernel_param *kp)
-{
-	return sf_param_set(val, kp, 1, MSLAB_MAX_OBJECTS);
-}
+static const struct kernel_param_ops sf_param_ops = {
+	.set = sf_param_set,
+	.get = param_get_uint,
+};
 
-static int sf_set_min_order(const char *val, const struct kernel_param *kp)
-{
-	return sf_param_set(val, kp, 0, READ_ONCE(sf_max_order));
-}
-
-static int sf_set_max_order(const char *val, const struct kernel_param *kp)
-{
-	return sf_param_set(val, kp, READ_ONCE(sf_min_order), MAX_PAGE_ORDER);
-}
-
-static int sf_set_min_partial(const char *val, const struct kernel_param *kp)
-{
-	return sf_param_set(val, kp, 0, SF_MAX_MIN_PARTIAL);
-}
-
-#define SF_PARAM(name, var, setter, desc)				\
-	static const struct kernel_param_ops sf_##name##_ops = {	\
-		.set = setter,						\
-		.get = param_get_uint,					\
-	};								\
-	module_param_cb(name, &sf_##name##_ops, &var, 0644);		\
-	MODULE_PARM_DESC(name, desc)
-
-SF_PARAM(min_objects, sf_min_objects, sf_set_min_objects,
-	 "Minimum objects per slab when the order allows it (default 8)");
-SF_PARAM(min_order, sf_min_order, sf_set_min_order,
-	 "Smallest slab order (default 0, at most max_order)");
-SF_PARAM(max_order, sf_max_order, sf_set_max_order,
-	 "Largest slab order chosen for min_objects (default 3); larger objects get the smallest order that holds one");
-SF_PARAM(min_partial, sf_min_partial, sf_set_min_partial,
-	 "Partial slabs each node keeps when they become empty (default 5, at most 64)");
+module_param_cb(min_objects, &sf_param_ops, &sf_min_objects, 0644);
+MODULE_PARM_DESC(min_objects,
+		 "Minimum objects per slab when max_order allows it (1-32767, default 8)");
+module_param_cb(min_order, &sf_param_ops, &sf_min_order, 0644);
+MODULE_PARM_DESC(min_order, "Smallest slab order (0-max_order, default 0)");
+module_param_cb(max_order, &sf_param_ops, &sf_max_order, 0644);
+MODULE_PARM_DESC(max_order,
+		 "Largest order chosen to reach min_objects (min_order-MAX_PAGE_ORDER, default 3); a larger object gets the smallest order that holds it");
+module_param_cb(min_partial, &sf_param_ops, &sf_min_partial, 0644);
+MODULE_PARM_DESC(min_partial,
+		 "Partial slabs a node keeps when they become empty (0-64, default 5)");
 
 /**
  * slabifier_param_max_order() - the max_order parameter, for tests
@@ -507,7 +497,7 @@ static void *sf_take_remote(struct mslab *slab)
 		old = sf_read_counters(slab);
 		new = old;
 		new.inuse = old.objects;
-		new.frozen = fl != NULL;
+		new.frozen = !!fl;
 	} while (!mslab_update(slab, fl, old.counters, NULL, new.counters));
 	return fl;
 }
@@ -1563,7 +1553,8 @@ static int slabifier_destroy(struct slab_cache *c)
 
 	might_sleep();
 	if (c->flags & SLAB_CACHE_DEAD) {
-		pr_err("cache %s destroyed twice; ignored\n", c->name);
+		pr_err("cache %s destroyed again after it leaked live objects; ignored\n",
+		       c->name);
 		return -EBUSY;
 	}
 	mutex_lock(&sf_caches_mutex);
@@ -1581,7 +1572,7 @@ static int slabifier_destroy(struct slab_cache *c)
 	if (slabs) {
 		slabifier_stats(c, &st);
 		objs = st.active_objs;
-		pr_err("cache %s destroyed with %lu objects still allocated in %lu slabs; leaking them\n",
+		pr_err("cache %s destroyed with objects still allocated (%lu objects in %lu slabs); leaking those slabs\n",
 		       c->name, objs, slabs);
 		/* Let late frees give the slabs back as they empty */
 		for_each_node(nid) {

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kmalloc layer of MODSLAB: kmalloc(), kmalloc_node(), kfree() and the
+ * large-allocation pass-through, on the caches of the slabulator.
+ *
+ * The general caches are the kmalloc array of mm/slab_common.c, generated
+ * at boot by create_kmalloc_caches(): 8 (where the architecture allows)
+ * to 8192 bytes in powers of two, plus 96 and 192, for each kmalloc type.
+ * Requests above KMALLOC_MAX_CACHE_SIZE go to the page allocator as
+ * compound pages; kfree() tells them from slab objects by the slab page
+ * type.  A zero-size request gets ZERO_SIZE_PTR and, once, a message
+ * naming the caller.
+ *
+ * DMA caches are made on the first __GFP_DMA request of each size, since
+ * most systems never need them.  A request that may not sleep cannot make
+ * a cache (that takes slab_mutex); it is served by whole pages from
+ * ZONE_DMA instead, and the cache is made by a work item for the requests
+ * that follow.
+ */
+
+#define pr_fmt(fmt) "slab: " fmt
+
+#include <linux/kasan.h>
+#include <linux/kmemleak.h>
+#include <linux/kmsan.h>
+#include <linux/memcontrol.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <trace/events/kmem.h>
+
+#include "../slab.h"
+#include "slabulator.h"
+
+static void kmalloc_zero_size(unsigned long caller)
+{
+	pr_warn_once("kmalloc of 0 bytes from %pS: returning ZERO_SIZE_PTR\n",
+		     (void *)caller);
+}
+
+static void *kmalloc_large_node(size_t size, gfp_t flags, int node)
+{
+	unsigned int order = get_order(size);
+	struct folio *folio;
+	void *ptr = NULL;
+
+	if (unlikely(flags & GFP_SLAB_BUG_MASK))
+		flags = kmalloc_fix_flags(flags);
+	flags |= __GFP_COMP;
+	if (node == NUMA_NO_NODE)
+		folio = (struct folio *)alloc_pages_noprof(flags, order);
+	else
+		folio = (struct folio *)__alloc_pages_noprof(flags, order, node,
+							     NULL);
+	if (folio) {
+		ptr = folio_address(folio);
+		lruvec_stat_mod_folio(folio, NR_SLAB_UNRECLAIMABLE_B,
+				      PAGE_SIZE << order);
+	}
+	ptr = kasan_kmalloc_large(ptr, size, flags);
+	kmemleak_alloc(ptr, size, 1, flags);
+	kmsan_kmalloc_large(ptr, size, flags);
+	return ptr;
+}
+
+void *__kmalloc_large_noprof(size_t size, gfp_t flags)
+{
+	void *ret = kmalloc_large_node(size, flags, NUMA_NO_NODE);
+
+	trace_kmalloc(_RET_IP_, ret, size, PAGE_SIZE << get_order(size),
+		      flags, NUMA_NO_NODE);
+	return ret;
+}
+EXPORT_SYMBOL(__kmalloc_large_noprof);
+
+void *__kmalloc_large_node_noprof(size_t size, gfp_t flags, int node)
+{
+	void *ret = kmalloc_large_node(size, flags, node);
+
+	trace_kmalloc(_RET_IP_, ret, size, PAGE_SIZE << get_order(size),
+		      flags, node);
+	return ret;
+}
+EXPORT_SYMBOL(__kmalloc_large_node_noprof);
+
+/* DMA caches, made on first use */
+
+static void kmalloc_dma_make(struct work_struct *work);
+static DECLARE_WORK(kmalloc_dma_work, kmalloc_dma_make);
+static DEFINE_MUTEX(kmalloc_dma_mutex);
+static DECLARE_BITMAP(kmalloc_dma_wanted, KMALLOC_SHIFT_HIGH + 1);
+
+static struct kmem_cache *kmalloc_dma_create(unsigned int idx)
+{
+	struct kmem_cache *s;
+
+	mutex_lock(&kmalloc_dma_mutex);
+	s = READ_ONCE(kmalloc_caches[KMALLOC_DMA][idx]);
+	if (!s) {
+		s = kmem_cache_create(kmalloc_info[idx].name[KMALLOC_DMA],
+				      kmalloc_info[idx].size,
+				      ARCH_KMALLOC_MINALIGN,
+				      SLAB_CACHE_DMA | SLAB_KMALLOC |
+				      SLAB_NO_MERGE, NULL);
+		if (s)
+			smp_store_release(&kmalloc_caches[KMALLOC_DMA][idx], s);
+		else
+			pr_warn("could not make %s; DMA requests of that size use whole pages\n",
+				kmalloc_info[idx].name[KMALLOC_DMA]);
+	}
+	mutex_unlock(&kmalloc_dma_mutex);
+	return s;
+}
+
+static void kmalloc_dma_make(struct work_struct *work)
+{
+	unsigned int idx;
+
+	for_each_set_bit(idx, kmalloc_dma_wanted, KMALLOC_SHIFT_HIGH + 1) {
+		clear_bit(idx, kmalloc_dma_wanted);
+		kmalloc_dma_create(idx);
+	}
+}
+
+/*
+ * kmalloc_cache_for - the cache of a kmalloc request, making a DMA cache
+ * if it is the first of its size.  NULL means: serve it with whole pages.
+ */
+static struct kmem_cache *kmalloc_cache_for(size_t size, kmem_buckets *b,
+					    gfp_t flags, unsigned long caller)
+{
+	struct kmem_cache *s = kmalloc_slab(size, b, flags, caller);
+	unsigned int idx;
+
+	if (likely(s))
+		return s;
+	if (!IS_ENABLED(CONFIG_ZONE_DMA) ||
+	    kmalloc_type(flags, caller) != KMALLOC_DMA)
+		return NULL;
+	idx = size <= 192 ? kmalloc_size_index[size_index_elem(size)] :
+			    fls(size - 1);
+	s = smp_load_acquire(&kmalloc_caches[KMALLOC_DMA][idx]);
+	if (s)
+		return s;
+	if (gfpflags_allow_blocking(flags) && slab_state >= UP)
+		return kmalloc_dma_create(idx);
+	set_bit(idx, kmalloc_dma_wanted);
+	if (slab_state >= FULL)
+		schedule_work(&kmalloc_dma_work);
+	return NULL;
+}
+
+static __always_inline void *kmalloc_node_caller(size_t size, kmem_buckets *b,
+						 gfp_t flags, int node,
+						 unsigned long caller)
+{
+	struct kmem_cache *s;
+	void *ret;
+
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE)) {
+		ret = kmalloc_large_node(size, flags, node);
+		trace_kmalloc(caller, ret, size, PAGE_SIZE << get_order(size),
+			      flags, node);
+		return ret;
+	}
+	if (unlikely(!size)) {
+		kmalloc_zero_size(caller);
+		return ZERO_SIZE_PTR;
+	}
+	s = kmalloc_cache_for(size, b, flags, caller);
+	if (unlikely(!s)) {
+		ret = kmalloc_large_node(size, flags, node);
+		trace_kmalloc(caller, ret, size, PAGE_SIZE << get_order(size),
+			      flags, node);
+		return ret;
+	}
+	ret = slabulator_alloc(s, flags, node, size);
+	ret = kasan_kmalloc(s, ret, size, flags);
+	trace_kmalloc(caller, ret, size, s->size, flags, node);
+	return ret;
+}
+
+void *__kmalloc_node_noprof(DECL_BUCKET_PARAMS(size, b), gfp_t flags, int node)
+{
+	return kmalloc_node_caller(size, PASS_BUCKET_PARAM(b), flags, node,
+				   _RET_IP_);
+}
+EXPORT_SYMBOL(__kmalloc_node_noprof);
+
+void *__kmalloc_noprof(size_t size, gfp_t flags)
+{
+	return kmalloc_node_caller(size, NULL, flags, NUMA_NO_NODE, _RET_IP_);
+}
+EXPORT_SYMBOL(__kmalloc_noprof);
+
+void *__kmalloc_node_track_caller_noprof(DECL_BUCKET_PARAMS(size, b),
+					 gfp_t flags, int node,
+					 unsigned long caller)
+{
+	return kmalloc_node_caller(size, PASS_BUCKET_PARAM(b), flags, node,
+				   caller);
+}
+EXPORT_SYMBOL(__kmalloc_node_track_caller_noprof);
+
+/*
+ * The constant-size kmalloc() inlines look the cache up themselves; a DMA
+ * cache not made yet reaches here as NULL.
+ */
+void *__kmalloc_cache_noprof(struct kmem_cache *s, gfp_t gfpflags, size_t size)
+{
+	void *ret;
+
+	if (unlikely(!s))
+		return kmalloc_node_caller(size, NULL, gfpflags, NUMA_NO_NODE,
+					   _RET_IP_);
+	ret = slabulator_alloc(s, gfpflags, NUMA_NO_NODE, size);
+	trace_kmalloc(_RET_IP_, ret, size, s->size, gfpflags, NUMA_NO_NODE);
+	return kasan_kmalloc(s, ret, size, gfpflags);
+}
+EXPORT_SYMBOL(__kmalloc_cache_noprof);
+
+void *__kmalloc_cache_node_noprof(struct kmem_cache *s, gfp_t gfpflags,
+				  int node, size_t size)
+{
+	void *ret;
+
+	if (unlikely(!s))
+		return kmalloc_node_caller(size, NULL, gfpflags, node, _RET_IP_);
+	ret = slabulator_alloc(s, gfpflags, node, size);
+	trace_kmalloc(_RET_IP_, ret, size, s->size, gfpflags, node);
+	return kasan_kmalloc(s, ret, size, gfpflags);
+}
+EXPORT_SYMBOL(__kmalloc_cache_node_noprof);
+
+static void kfree_large(struct folio *folio, void *object)
+{
+	unsigned int order = folio_order(folio);
+
+	if (unlikely(!order || object != folio_address(folio))) {
+		pr_err("kfree(%p): not a slab object nor the start of a large kmalloc; ignored\n",
+		       object);
+		dump_stack();
+		return;
+	}
+	kmemleak_free(object);
+	kasan_kfree_large(object);
+	kmsan_kfree_large(object);
+	lruvec_stat_mod_folio(folio, NR_SLAB_UNRECLAIMABLE_B,
+			      -(PAGE_SIZE << order));
+	folio_put(folio);
+}
+
+void kfree(const void *object)
+{
+	struct folio *folio;
+	void *x = (void *)object;
+
+	trace_kfree(_RET_IP_, object);
+	if (unlikely(ZERO_OR_NULL_PTR(object)))
+		return;
+	folio = virt_to_folio(object);
+	if (unlikely(!folio_test_slab(folio))) {
+		kfree_large(folio, x);
+		return;
+	}
+	slabulator_free(folio_slab(folio)->slab_cache, x);
+}
+EXPORT_SYMBOL(kfree);
