@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/slab for MODSLAB: one directory per cache with the
+ * attributes tools/mm/slabinfo and slabtop-style tools read, and
+ * "allocator", the chain of allocators behind the cache.  Merged caches
+ * appear as symbolic links to the cache they were merged into, as with
+ * SLUB, and "aliases" counts them.
+ */
+
+#define pr_fmt(fmt) "slab: " fmt
+
+#include <linux/allocator.h>
+#include <linux/kobject.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "../slab.h"
+#include "slabulator.h"
+
+static struct kset *slab_kset;
+
+struct slab_attribute {
+	struct attribute attr;
+	ssize_t (*show)(struct kmem_cache *s, char *buf);
+	ssize_t (*store)(struct kmem_cache *s, const char *buf, size_t count);
+};
+
+#define SLAB_ATTR_RO(_name) \
+	static struct slab_attribute _name##_attr = __ATTR_RO_MODE(_name, 0400)
+#define SLAB_ATTR_RW(_name) \
+	static struct slab_attribute _name##_attr = __ATTR_RW_MODE(_name, 0600)
+#define SLAB_ATTR_WO(_name) \
+	static struct slab_attribute _name##_attr = __ATTR_WO(_name)
+
+static struct kmem_cache *to_cache(struct kobject *kobj)
+{
+	return container_of(kobj, struct kmem_cache, kobj);
+}
+
+static struct slab_cache_stats cache_stats(struct kmem_cache *s)
+{
+	struct slab_cache_stats st;
+
+	slab_cache_stats(s->cache, &st);
+	return st;
+}
+
+#define SLAB_STAT_ATTR(_name, _field)					\
+static ssize_t _name##_show(struct kmem_cache *s, char *buf)		\
+{									\
+	return sysfs_emit(buf, "%lu\n",					\
+			  (unsigned long)cache_stats(s)._field);	\
+}									\
+SLAB_ATTR_RO(_name)
+
+SLAB_STAT_ATTR(objects, active_objs);
+SLAB_STAT_ATTR(total_objects, num_objs);
+SLAB_STAT_ATTR(slabs, num_slabs);
+SLAB_STAT_ATTR(partial, partial_slabs);
+SLAB_STAT_ATTR(objs_per_slab, objs_per_slab);
+SLAB_STAT_ATTR(order, order);
+
+#define SLAB_FIELD_ATTR(_name, _expr)					\
+static ssize_t _name##_show(struct kmem_cache *s, char *buf)		\
+{									\
+	return sysfs_emit(buf, "%u\n", (unsigned int)(_expr));		\
+}									\
+SLAB_ATTR_RO(_name)
+
+SLAB_FIELD_ATTR(object_size, s->object_size);
+SLAB_FIELD_ATTR(slab_size, s->size);
+SLAB_FIELD_ATTR(align, s->align);
+SLAB_FIELD_ATTR(aliases, s->refcount < 0 ? 0 : s->refcount - 1);
+SLAB_FIELD_ATTR(hwcache_align, !!(s->flags & SLAB_HWCACHE_ALIGN));
+SLAB_FIELD_ATTR(reclaim_account, !!(s->flags & SLAB_RECLAIM_ACCOUNT));
+SLAB_FIELD_ATTR(destroy_by_rcu, !!(s->flags & SLAB_TYPESAFE_BY_RCU));
+SLAB_FIELD_ATTR(cache_dma, !!(s->flags & SLAB_CACHE_DMA));
+SLAB_FIELD_ATTR(sanity_checks, !!(s->flags & SLAB_CONSISTENCY_CHECKS));
+SLAB_FIELD_ATTR(red_zone, !!(s->flags & SLAB_RED_ZONE));
+SLAB_FIELD_ATTR(poison, !!(s->flags & SLAB_POISON));
+SLAB_FIELD_ATTR(store_user, !!(s->flags & SLAB_STORE_USER));
+SLAB_FIELD_ATTR(trace, !!(s->flags & SLAB_TRACE));
+
+static ssize_t ctor_show(struct kmem_cache *s, char *buf)
+{
+	if (!s->ctor)
+		return 0;
+	return sysfs_emit(buf, "%pS\n", s->ctor);
+}
+SLAB_ATTR_RO(ctor);
+
+static ssize_t allocator_show(struct kmem_cache *s, char *buf)
+{
+	int n = slabulator_describe(s, buf, PAGE_SIZE - 1);
+
+	buf[n++] = '\n';
+	return n;
+}
+SLAB_ATTR_RO(allocator);
+
+static ssize_t shrink_store(struct kmem_cache *s, const char *buf,
+			    size_t count)
+{
+	if (!sysfs_streq(buf, "1"))
+		return -EINVAL;
+	kmem_cache_shrink(s);
+	return count;
+}
+SLAB_ATTR_WO(shrink);
+
+static struct attribute *slab_attrs[] = {
+	&objects_attr.attr,
+	&total_objects_attr.attr,
+	&slabs_attr.attr,
+	&partial_attr.attr,
+	&objs_per_slab_attr.attr,
+	&order_attr.attr,
+	&object_size_attr.attr,
+	&slab_size_attr.attr,
+	&align_attr.attr,
+	&aliases_attr.attr,
+	&hwcache_align_attr.attr,
+	&reclaim_account_attr.attr,
+	&destroy_by_rcu_attr.attr,
+	&cache_dma_attr.attr,
+	&sanity_checks_attr.attr,
+	&red_zone_attr.attr,
+	&poison_attr.attr,
+	&store_user_attr.attr,
+	&trace_attr.attr,
+	&ctor_attr.attr,
+	&allocator_attr.attr,
+	&shrink_attr.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(slab);
+
+static ssize_t slab_attr_show(struct kobject *kobj, struct attribute *attr,
+			      char *buf)
+{
+	struct slab_attribute *a = container_of(attr, struct slab_attribute,
+						attr);
+
+	if (!a->show)
+		return -EIO;
+	return a->show(to_cache(kobj), buf);
+}
+
+static ssize_t slab_attr_store(struct kobject *kobj, struct attribute *attr,
+			       const char *buf, size_t len)
+{
+	struct slab_attribute *a = container_of(attr, struct slab_attribute,
+						attr);
+
+	if (!a->store)
+		return -EIO;
+	return a->store(to_cache(kobj), buf, len);
+}
+
+static void kmem_cache_kobj_release(struct kobject *k)
+{
+	slab_kmem_cache_release(to_cache(k));
+}
+
+static const struct sysfs_ops slab_sysfs_ops = {
+	.show = slab_attr_show,
+	.store = slab_attr_store,
+};
+
+static const struct kobj_type slab_ktype = {
+	.sysfs_ops = &slab_sysfs_ops,
+	.release = kmem_cache_kobj_release,
+	.default_groups = slab_groups,
+};
+
+/**
+ * sysfs_slab_add() - give a cache its directory in /sys/kernel/slab
+ * @s: the cache.
+ *
+ * Context: process context, slab_state FULL.
+ * Return: 0 or a negative errno.
+ */
+int sysfs_slab_add(struct kmem_cache *s)
+{
+	int err;
+
+	s->kobj.kset = slab_kset;
+	err = kobject_init_and_add(&s->kobj, &slab_ktype, NULL, "%s", s->name);
+	if (err) {
+		kobject_put(&s->kobj);
+		return err;
+	}
+	kobject_uevent(&s->kobj, KOBJ_ADD);
+	return 0;
+}
+
+void sysfs_slab_unlink(struct kmem_cache *s)
+{
+	if (s->kobj.state_in_sysfs)
+		kobject_del(&s->kobj);
+}
+
+void sysfs_slab_release(struct kmem_cache *s)
+{
+	if (s->kobj.state_initialized)
+		kobject_put(&s->kobj);
+	else
+		slab_kmem_cache_release(s);
+}
+
+/*
+ * Aliases made before sysfs is up are remembered and linked by
+ * slab_sysfs_init().
+ */
+struct saved_alias {
+	struct kmem_cache *s;
+	const char *name;
+	struct saved_alias *next;
+};
+
+static struct saved_alias *alias_list;
+
+int sysfs_slab_alias(struct kmem_cache *s, const char *name)
+{
+	struct saved_alias *al;
+
+	if (slab_state == FULL) {
+		/* A name may be reused after its cache went away. */
+		sysfs_remove_link(&slab_kset->kobj, name);
+		return sysfs_create_link(&slab_kset->kobj, &s->kobj, name);
+	}
+	al = kmalloc(sizeof(*al), GFP_KERNEL);
+	if (!al)
+		return -ENOMEM;
+	al->s = s;
+	al->name = name;
+	al->next = alias_list;
+	alias_list = al;
+	return 0;
+}
+
+static int __init slab_sysfs_init(void)
+{
+	struct kmem_cache *s;
+	int err;
+
+	mutex_lock(&slab_mutex);
+	slab_kset = kset_create_and_add("slab", NULL, kernel_kobj);
+	if (!slab_kset) {
+		mutex_unlock(&slab_mutex);
+		pr_err("cannot register /sys/kernel/slab\n");
+		return -ENOMEM;
+	}
+	slab_state = FULL;
+	list_for_each_entry(s, &slab_caches, list) {
+		err = sysfs_slab_add(s);
+		if (err)
+			pr_err("cannot add %s to /sys/kernel/slab: %d\n",
+			       s->name, err);
+	}
+	while (alias_list) {
+		struct saved_alias *al = alias_list;
+
+		alias_list = al->next;
+		err = sysfs_slab_alias(al->s, al->name);
+		if (err)
+			pr_err("cannot link alias %s to %s: %d\n", al->name,
+			       al->s->name, err);
+		kfree(al);
+	}
+	mutex_unlock(&slab_mutex);
+	return 0;
+}
+late_initcall(slab_sysfs_init);
