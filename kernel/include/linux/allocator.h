@@ -322,7 +322,7 @@ struct slab_cache_stats {
  *	Returns the object or NULL.
  * @free: free an object of the cache.  NULL is ignored; anything else that
  *	is not an allocated object of the cache is reported once and ignored.
- *	Context: any; irq safe; does not sleep.
+ *	Any context; irq safe; does not sleep.
  * @alloc_bulk: optional; allocate @nr objects into @p.  Returns @nr or 0
  *	(nothing allocated).  Context as @alloc_node.
  * @free_bulk: optional; free @nr objects from @p.  Context as @free.
@@ -332,7 +332,7 @@ struct slab_cache_stats {
  *	about whether the object is allocated.  Context: any.
  * @shrink: give back empty slabs and, when @move is given, move objects out
  *	of sparsely used slabs.  Returns the number of pages given back.
- *	Context: process context, may sleep.
+ *	Process context, may sleep.
  * @destroy: destroy the cache.  All objects should have been freed; if some
  *	remain the slabs holding them are leaked with one message, and -EBUSY
  *	is returned.  The caller guarantees that nobody uses the cache any
