@@ -3,6 +3,10 @@
 
 set -euo pipefail
 
+# Debian's tools first: the python3 make deps installs (with ply and git for
+# checkpatch) rather than one a user environment may put ahead of it.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$TOP/build
 LINUX=$BUILD/linux
