@@ -102,6 +102,7 @@ static struct kmem_cache *kmalloc_dma_create(unsigned int idx)
 				      ARCH_KMALLOC_MINALIGN,
 				      SLAB_CACHE_DMA | SLAB_KMALLOC |
 				      SLAB_NO_MERGE, NULL);
+		/* Publish the cache only once it is fully made. */
 		if (s)
 			smp_store_release(&kmalloc_caches[KMALLOC_DMA][idx], s);
 		else
@@ -122,6 +123,15 @@ static void kmalloc_dma_make(struct work_struct *work)
 	}
 }
 
+/* DMA requests made before workqueues ran get their caches now. */
+static int __init kmalloc_dma_late(void)
+{
+	if (!bitmap_empty(kmalloc_dma_wanted, KMALLOC_SHIFT_HIGH + 1))
+		schedule_work(&kmalloc_dma_work);
+	return 0;
+}
+late_initcall(kmalloc_dma_late);
+
 /*
  * kmalloc_cache_for - the cache of a kmalloc request, making a DMA cache
  * if it is the first of its size.  NULL means: serve it with whole pages.
@@ -139,6 +149,7 @@ static struct kmem_cache *kmalloc_cache_for(size_t size, kmem_buckets *b,
 		return NULL;
 	idx = size <= 192 ? kmalloc_size_index[size_index_elem(size)] :
 			    fls(size - 1);
+	/* Pairs with the release in kmalloc_dma_create(). */
 	s = smp_load_acquire(&kmalloc_caches[KMALLOC_DMA][idx]);
 	if (s)
 		return s;
@@ -236,7 +247,8 @@ static void kfree_large(struct folio *folio, void *object)
 {
 	unsigned int order = folio_order(folio);
 
-	if (unlikely(!order || object != folio_address(folio))) {
+	/* Order 0 too: DMA requests made before their cache exists. */
+	if (unlikely(object != folio_address(folio))) {
 		pr_err("kfree(%p): not a slab object nor the start of a large kmalloc; ignored\n",
 		       object);
 		dump_stack();

@@ -40,6 +40,7 @@
 #define pr_fmt(fmt) "slab: " fmt
 
 #include <linux/allocator.h>
+#include <linux/allocator_derive.h>
 #include <linux/debugobjects.h>
 #include <linux/kasan.h>
 #include <linux/kcsan.h>
@@ -54,6 +55,115 @@
 
 #include "../slab.h"
 #include "slabulator.h"
+
+/* The chain of a cache */
+
+static unsigned int slabulator_debug_flags(slab_flags_t flags)
+{
+	unsigned int d = 0;
+
+	if (flags & SLAB_CONSISTENCY_CHECKS)
+		d |= SLABDBG_SANITY;
+	if (flags & SLAB_RED_ZONE)
+		d |= SLABDBG_REDZONE;
+	if (flags & SLAB_POISON)
+		d |= SLABDBG_POISON;
+	if (flags & SLAB_STORE_USER)
+		d |= SLABDBG_USER;
+	if (flags & SLAB_TRACE)
+		d |= SLABDBG_TRACE;
+	return d;
+}
+
+/* Replace *@pa by @derived, dropping the caller's reference on the base. */
+static int chain_page(struct page_allocator **pa,
+		      struct page_allocator *derived)
+{
+	page_allocator_put(*pa);
+	*pa = derived;
+	return PTR_ERR_OR_ZERO(derived);
+}
+
+static int chain_slab(struct slab_allocator **sa,
+		      struct slab_allocator *derived)
+{
+	slab_allocator_put(*sa);
+	*sa = derived;
+	return PTR_ERR_OR_ZERO(derived);
+}
+
+/**
+ * slabulator_make_chain() - build the allocator chain of a new kmem_cache
+ * @s: the cache, with name, object_size, flags and ctor set.
+ * @args: the creation arguments.
+ * @left_pad: set to the bytes a deriver puts before each object.
+ *
+ * Context: process context, or early boot; slab_mutex held.
+ * Return: the cache of the top of the chain, or an ERR_PTR().
+ */
+struct slab_cache *slabulator_make_chain(struct kmem_cache *s,
+					 struct kmem_cache_args *args,
+					 unsigned int *left_pad)
+{
+	struct slab_cache_args ca = {
+		.align = args->align,
+		.flags = s->flags & (SLAB_HWCACHE_ALIGN | SLAB_RECLAIM_ACCOUNT |
+				     SLAB_TYPESAFE_BY_RCU),
+		.use_freeptr_offset = args->use_freeptr_offset,
+		.freeptr_offset = args->freeptr_offset,
+		/* A wiped free object stays wiped: no free pointer in it. */
+		.preserve_free = slab_want_init_on_free(s),
+		.owner = s,
+	};
+	struct page_allocator *pa = page_allocator_get(buddy_page_allocator());
+	struct slab_allocator *sa = slab_allocator_get(slabifier_allocator());
+	unsigned int debug = slabulator_debug_flags(s->flags);
+	struct slab_cache *c;
+	int err = 0;
+
+	if (s->flags & SLAB_CACHE_DMA)
+		err = chain_page(&pa, dma_page_allocator(pa));
+	else if (s->flags & SLAB_CACHE_DMA32)
+		err = chain_page(&pa, dma32_page_allocator(pa));
+	if (!err && (s->flags & SLAB_TYPESAFE_BY_RCU))
+		err = chain_page(&pa, rcu_page_allocator(pa));
+	if (!err && s->ctor)
+		err = chain_slab(&sa, ctor_slab_allocator(sa, s->ctor, NULL));
+	if (!err && debug)
+		err = chain_slab(&sa, debug_slab_allocator(sa, debug));
+
+	c = err ? ERR_PTR(err) : slab_cache_create(sa, pa, s->name,
+						   s->object_size, &ca);
+	if (!IS_ERR_OR_NULL(pa))
+		page_allocator_put(pa);
+	if (!IS_ERR_OR_NULL(sa))
+		slab_allocator_put(sa);
+	*left_pad = IS_ERR(c) ? 0 : slab_cache_left_pad(c);
+	return c;
+}
+
+/**
+ * slabulator_describe() - write the chain of a cache, top down
+ * @s: the cache.
+ * @buf: where to write.
+ * @len: room in @buf.
+ *
+ * For example "debug(FZ) -> slabifier -> rcu -> buddy".
+ *
+ * Context: any.
+ * Return: the characters written.
+ */
+int slabulator_describe(struct kmem_cache *s, char *buf, size_t len)
+{
+	struct slab_allocator *sa;
+	int n = 0;
+
+	for (sa = s->cache->allocator; sa; sa = sa->base)
+		n += scnprintf(buf + n, len - n, "%s -> ", sa->name);
+	n += page_allocator_describe(s->cache->page_allocator, buf + n,
+				     len - n);
+	return n;
+}
 
 /* Object and cache hooks */
 

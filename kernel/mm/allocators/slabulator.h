@@ -20,6 +20,13 @@ struct slab_cache *slabulator_make_chain(struct kmem_cache *s,
 					 unsigned int *left_pad);
 int slabulator_describe(struct kmem_cache *s, char *buf, size_t len);
 slab_flags_t slab_debug_flags_for(const char *name);
+#ifdef CONFIG_SYSFS
 int sysfs_slab_add(struct kmem_cache *s);
+#else
+static inline int sysfs_slab_add(struct kmem_cache *s)
+{
+	return 0;
+}
+#endif
 
 #endif /* MM_ALLOCATORS_SLABULATOR_H */
