@@ -229,6 +229,10 @@ struct slab_cache_hook {
  *	pointer aligned and leave room for a pointer inside the object.
  * @nr_hooks: number of entries in @hooks.
  * @hooks: per-slab hooks, see &struct slab_hook_ops.
+ * @owner: what every slab of the cache records as its owner, in the word
+ *	where &struct slab keeps its slab_cache (the slabulator passes its
+ *	kmem_cache, so that the rest of the kernel finds it there).  NULL
+ *	means the cache handle itself.
  *
  * Zeroed fields mean "default".
  */
@@ -240,6 +244,7 @@ struct slab_cache_args {
 	unsigned int		freeptr_offset;
 	unsigned int		nr_hooks;
 	struct slab_cache_hook	*hooks[SLAB_CACHE_MAX_HOOKS];
+	void			*owner;
 };
 
 /**
@@ -415,6 +420,9 @@ enum slab_cache_flags {
  * @object_size: usable size of an object.
  * @size: stride of objects in a slab.
  * @align: alignment of objects.
+ * @left_pad: bytes between the start of an object's slot (a multiple of
+ *	@size from the start of the slab) and the pointer users hold; a
+ *	deriver that puts metadata before objects sets it.
  *
  * Users treat all fields as read-only.  Allocators embed the handle in
  * their own per-cache structure.
@@ -429,6 +437,7 @@ struct slab_cache {
 	unsigned int			object_size;
 	unsigned int			size;
 	unsigned int			align;
+	unsigned int			left_pad;
 };
 
 void slab_allocator_init(struct slab_allocator *sa,
@@ -630,6 +639,18 @@ static inline int slab_cache_destroy(struct slab_cache *c)
 	if (IS_ERR_OR_NULL(c))
 		return 0;
 	return c->ops->destroy(c);
+}
+
+/**
+ * slab_cache_left_pad() - where objects start in their slots
+ * @c: the cache.
+ *
+ * Context: any.
+ * Return: the offset of the pointer users hold from the start of its slot.
+ */
+static inline unsigned int slab_cache_left_pad(const struct slab_cache *c)
+{
+	return c->left_pad;
 }
 
 #endif /* _LINUX_ALLOCATOR_H */

@@ -63,7 +63,8 @@ union mslab_aba {
 /**
  * struct mslab - slab descriptor, overlaid on the slab's first struct page
  * @__page_flags: the page flags; PG_locked is the slab lock.
- * @cache: the slabifier cache that made the slab.
+ * @cache: the owner the slabifier cache that made the slab was given
+ *	(&slab_cache_args.owner), by default that cache's handle.
  * @slab_list: link in the node's partial list.
  * @freelist: first free object not owned by a CPU.
  * @counters: @inuse, @objects and @frozen as one word.
@@ -79,7 +80,7 @@ union mslab_aba {
  */
 struct mslab {
 	unsigned long __page_flags;
-	struct slab_cache *cache;
+	void *cache;
 	union {
 		struct {
 			struct list_head slab_list;
@@ -237,6 +238,7 @@ static inline bool mslab_update(struct mslab *slab, void *fl_old,
 }
 
 /* Kept visible to the tests, see slabifier_kunit.c. */
+int slabifier_param_set(const char *name, const char *val);
 unsigned int slabifier_param_max_order(void);
 unsigned int slabifier_param_min_partial(void);
 

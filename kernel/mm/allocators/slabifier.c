@@ -185,6 +185,7 @@ struct sf_node {
  */
 struct sf_cache {
 	struct slab_cache	c;
+	void			*tag;		/* &slab_cache_args.owner */
 
 	/* Used on every allocation and free */
 	struct sf_cpu __percpu	*cpu;
@@ -271,6 +272,38 @@ MODULE_PARM_DESC(max_order,
 module_param_cb(min_partial, &sf_param_ops, &sf_min_partial, 0644);
 MODULE_PARM_DESC(min_partial,
 		 "Partial slabs a node keeps when they become empty (0-64, default 5)");
+
+/**
+ * slabifier_param_set() - set a parameter by name, for boot options
+ * @name: "min_objects", "min_order", "max_order" or "min_partial".
+ * @val: the value, as text.
+ *
+ * Context: process context or early boot.
+ * Return: 0, or -EINVAL (with one message) for a bad name or value.
+ */
+int slabifier_param_set(const char *name, const char *val)
+{
+	static const struct {
+		const char *name;
+		unsigned int *var;
+	} params[] = {
+		{ "min_objects", &sf_min_objects },
+		{ "min_order", &sf_min_order },
+		{ "max_order", &sf_max_order },
+		{ "min_partial", &sf_min_partial },
+	};
+	struct kernel_param kp = { .name = name };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(params); i++) {
+		if (!strcmp(name, params[i].name)) {
+			kp.arg = params[i].var;
+			return sf_param_set(val, &kp);
+		}
+	}
+	pr_err("no parameter %s\n", name);
+	return -EINVAL;
+}
 
 /**
  * slabifier_param_max_order() - the max_order parameter, for tests
@@ -392,7 +425,7 @@ static struct mslab *sf_new_slab(struct sf_cache *sc, gfp_t gfp, int node)
 	mslab_folio_set(folio);
 	/* Make the type visible before the metadata changes */
 	smp_wmb();
-	slab->cache = &sc->c;
+	slab->cache = sc->tag;
 	INIT_LIST_HEAD(&slab->slab_list);
 	slab->freelist = NULL;
 	slab->counters = 0;
@@ -625,7 +658,7 @@ static struct mslab *sf_lookup(struct sf_cache *sc, const void *obj,
 		return NULL;
 	}
 	slab = folio_mslab(folio);
-	if (READ_ONCE(slab->cache) != &sc->c) {
+	if (READ_ONCE(slab->cache) != sc->tag) {
 		*why = "an object of another cache";
 		return NULL;
 	}
@@ -1034,7 +1067,9 @@ EXPORT_SYMBOL_GPL(slabifier_valid);
  * slabifier_cache_of() - the cache an address belongs to
  * @obj: an address.
  *
- * For layers that free by address alone (kfree() style).
+ * For layers that free by address alone (kfree() style), and only for
+ * caches created without an owner: the slab of a cache with one records
+ * that owner, which the layer that gave it reads itself.
  *
  * Context: any.
  * Return: the handle users of the cache see (its owner), or NULL if @obj
@@ -1528,6 +1563,7 @@ static struct slab_cache *slabifier_create(struct slab_allocator *sa,
 	sc->c.allocator = slab_allocator_get(sa);
 	sc->c.page_allocator = page_allocator_get(pa);
 	sc->c.owner = &sc->c;
+	sc->tag = args->owner ?: &sc->c;
 	sc->c.name = name;
 
 	mutex_lock(&sf_caches_mutex);

@@ -386,7 +386,8 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 	s->size = c->size;
 	s->align = c->align;
 	s->red_left_pad = left;
-	s->inuse = slab_cache_usable_size(c);
+	/* What slab_ksize() may offer when free objects keep their data */
+	s->inuse = ALIGN(s->object_size, sizeof(void *));
 	s->offset = 0;
 	s->reciprocal_size = reciprocal_value(s->size);
 
@@ -486,7 +487,6 @@ void __init kmem_cache_init(void)
 {
 	static struct kmem_cache boot_kmem_cache;
 
-	slabifier_init_early();
 	kmem_cache = &boot_kmem_cache;
 	create_boot_cache(kmem_cache, "kmem_cache", sizeof(struct kmem_cache),
 			  SLAB_HWCACHE_ALIGN, 0, 0);
