@@ -166,6 +166,7 @@ struct sf_node {
 /**
  * struct sf_cache - a slabifier cache
  * @c: the handle users hold.
+ * @tag: what slabs record as their owner: &slab_cache_args.owner, or @c.
  * @cpu: per-CPU state.
  * @offset: offset of the free pointer in an object.
  * @objects: objects per slab.
@@ -185,7 +186,7 @@ struct sf_node {
  */
 struct sf_cache {
 	struct slab_cache	c;
-	void			*tag;		/* &slab_cache_args.owner */
+	void			*tag;
 
 	/* Used on every allocation and free */
 	struct sf_cpu __percpu	*cpu;
