@@ -305,6 +305,7 @@ int slabifier_param_set(const char *name, const char *val)
 	pr_err("no parameter %s\n", name);
 	return -EINVAL;
 }
+EXPORT_SYMBOL_IF_KUNIT(slabifier_param_set);
 
 /**
  * slabifier_param_max_order() - the max_order parameter, for tests

@@ -10,9 +10,11 @@
 #include <kunit/test.h>
 #include <linux/allocator.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 
 #include "internal.h"
@@ -1319,6 +1321,107 @@ static void slabifier_two_cpus(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(cc->c), 0);
 }
 
+/*
+ * Parameters
+ */
+
+static void slabifier_params(struct kunit *test)
+{
+	unsigned int max_order = slabifier_param_max_order();
+	struct slab_cache *c;
+
+	/* Out of range, not a number, unknown: refused, nothing changes */
+	KUNIT_EXPECT_EQ(test, slabifier_param_set("max_order", "99"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, slabifier_param_set("min_objects", "0"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, slabifier_param_set("min_partial", "65"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, slabifier_param_set("min_order", "x"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, slabifier_param_set("min_order", "4"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, slabifier_param_set("no_such", "1"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, slabifier_param_max_order(), max_order);
+
+	/* A valid value applies to caches created afterwards */
+	KUNIT_ASSERT_EQ(test, slabifier_param_set("min_objects", "32"), 0);
+	c = mk(test, NULL, 1024, NULL);
+	KUNIT_EXPECT_GE(test, stats(c).objs_per_slab, 32U);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_ASSERT_EQ(test, slabifier_param_set("min_objects", "8"), 0);
+
+	KUNIT_ASSERT_EQ(test, slabifier_param_set("min_order", "1"), 0);
+	c = mk(test, NULL, 64, NULL);
+	KUNIT_EXPECT_EQ(test, stats(c).order, 1U);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_ASSERT_EQ(test, slabifier_param_set("min_order", "0"), 0);
+}
+
+/*
+ * CPU hotplug: a dead CPU's active slab goes back to the node list
+ */
+
+struct hp_ctx {
+	struct slab_cache	*c;
+	struct completion	done;
+	bool			ok;
+};
+
+static int hp_fn(void *arg)
+{
+	struct hp_ctx *h = arg;
+	void *p[8];
+	unsigned int i;
+
+	h->ok = true;
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = slab_cache_alloc(h->c, GFP_KERNEL);
+		h->ok &= !!p[i];
+	}
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		slab_cache_free(h->c, p[i]);
+	complete(&h->done);
+	return 0;
+}
+
+static void slabifier_cpu_dead(struct kunit *test)
+{
+	struct task_struct *task;
+	struct hp_ctx h = {};
+	struct tpa *t;
+	int cpu, err;
+
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU) || num_online_cpus() < 2)
+		kunit_skip(test, "needs CPU hotplug and two online CPUs");
+	cpu = cpumask_last(cpu_online_mask);
+	if (!cpu)
+		kunit_skip(test, "CPU 0 cannot go offline");
+
+	t = tpa_new(test);
+	h.c = mk(test, &t->pa, 128, NULL);
+	init_completion(&h.done);
+	task = kthread_create_on_cpu(hp_fn, &h, cpu, "modslab_hp/%u");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
+	get_task_struct(task);
+	wake_up_process(task);
+	wait_for_completion(&h.done);
+	/* Gone from the CPU before the CPU goes */
+	kthread_stop(task);
+	put_task_struct(task);
+	KUNIT_EXPECT_TRUE(test, h.ok);
+	/* The other CPU's active slab holds the only slab */
+	KUNIT_EXPECT_EQ(test, stats(h.c).num_slabs, 1UL);
+
+	err = remove_cpu(cpu);
+	if (err) {
+		slab_cache_destroy(h.c);
+		kunit_skip(test, "CPU %d cannot go offline: %d", cpu, err);
+	}
+	/* Flushed when the CPU died: shrinking can give it back now */
+	slab_cache_shrink(h.c, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(h.c), 0);
+	page_allocator_put(&t->pa);
+}
+
 static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE_PARAM(slabifier_sizes, sizes_gen_params),
 	KUNIT_CASE(slabifier_natural_alignment_128),
@@ -1350,6 +1453,8 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_wrapped_cache),
 	KUNIT_CASE(slabifier_shrink_moves),
 	KUNIT_CASE_SLOW(slabifier_two_cpus),
+	KUNIT_CASE(slabifier_params),
+	KUNIT_CASE(slabifier_cpu_dead),
 	{}
 };
 
