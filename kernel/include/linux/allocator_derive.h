@@ -86,14 +86,16 @@ struct slab_allocator *ctor_slab_allocator(struct slab_allocator *base,
 
 /**
  * enum slab_debug_flags - what the debug deriver checks, by SLUB letter
- * @SLABDBG_SANITY: F, sanity checks of object metadata on every allocation
- *	and free, and of slab padding when a slab is given back.  (The
- *	pointer given to free is always checked: double frees and pointers
- *	that are not objects of the cache are caught where they happen.)
+ * @SLABDBG_SANITY: F, sanity checks: every slot the base hands out must be
+ *	an object of the cache, else the base's free list is broken and
+ *	allocation fails.  (The pointer given to free and the state of each
+ *	object are always checked: double frees and pointers that are not
+ *	objects of the cache are caught where they happen.)
  * @SLABDBG_REDZONE: Z, red zones before and after each object, checked on
  *	free, on allocation and by slab_debug_validate().
  * @SLABDBG_POISON: P, free objects and padding are filled with a pattern
- *	that is checked on allocation.  Objects that must keep their contents
+ *	that is checked on allocation (padding at the end of a slab when the
+ *	slab is given back).  Objects that must keep their contents
  *	while free (constructors, %SLAB_TYPESAFE_BY_RCU) are not poisoned;
  *	their padding is.
  * @SLABDBG_USER: U, last allocation and free of each object: caller, pid,
