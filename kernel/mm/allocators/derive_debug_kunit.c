@@ -221,11 +221,13 @@ static void debug_poison_use_after_free(struct kunit *test)
 	/* The freed object is the next one this CPU hands out */
 	migrate_disable();
 	obj = slab_cache_alloc(c, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, obj);
-	slab_cache_free(c, obj);
-	obj[3] = 0x11;			/* write after free */
+	if (obj) {
+		slab_cache_free(c, obj);
+		obj[3] = 0x11;		/* write after free */
+	}
 	next = slab_cache_alloc(c, GFP_KERNEL);
 	migrate_enable();
+	KUNIT_ASSERT_NOT_NULL(test, obj);
 	KUNIT_ASSERT_NOT_NULL(test, next);
 	KUNIT_EXPECT_PTR_NE(test, next, obj);
 	KUNIT_EXPECT_EQ(test, slab_debug_errors(c, SLABDBG_ERR_POISON), 1UL);
@@ -387,7 +389,7 @@ static void debug_typesafe_by_rcu(struct kunit *test)
 	struct page_allocator *rcu;
 	struct slab_allocator *sa;
 	struct slab_cache *c;
-	u32 *obj;
+	u32 *obj, seen;
 
 	rcu = rcu_page_allocator(buddy_page_allocator());
 	KUNIT_ASSERT_FALSE(test, IS_ERR(rcu));
@@ -402,8 +404,9 @@ static void debug_typesafe_by_rcu(struct kunit *test)
 	obj[0] = 0xfeedf00d;
 	rcu_read_lock();
 	slab_cache_free(c, obj);
-	KUNIT_EXPECT_EQ(test, obj[0], 0xfeedf00d);
+	seen = obj[0];
 	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, seen, 0xfeedf00d);
 	KUNIT_EXPECT_EQ(test, slab_debug_validate(c), 0);
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 	rcu_barrier();
