@@ -111,10 +111,12 @@
 #include <linux/overflow.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
+#include <linux/random.h>
 #include <linux/reciprocal_div.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/swab.h>
 #include <linux/vmstat.h>
 #include <linux/workqueue.h>
 #include <kunit/visibility.h>
@@ -169,6 +171,7 @@ struct sf_node {
  * @tag: what slabs record as their owner: &slab_cache_args.owner, or @c.
  * @cpu: per-CPU state.
  * @offset: offset of the free pointer in an object.
+ * @random: secret the free pointers are encoded with.
  * @objects: objects per slab.
  * @order: slabs are 2^@order pages.
  * @usable: usable bytes of an object.
@@ -191,6 +194,7 @@ struct sf_cache {
 	/* Used on every allocation and free */
 	struct sf_cpu __percpu	*cpu;
 	unsigned int		offset;
+	unsigned long		random;
 	unsigned int		objects;
 	unsigned int		order;
 	unsigned int		usable;
@@ -338,14 +342,34 @@ static inline struct sf_cache *to_sf(struct slab_cache *c)
 	return container_of(c, struct sf_cache, c);
 }
 
+/*
+ * Free pointers are stored encoded with a per-cache secret and their own
+ * address when the kernel hardens free lists, as SLUB does, so that an
+ * overwritten free pointer does not lead the allocator to an arbitrary
+ * address.
+ */
+static inline void *sf_fp_code(struct sf_cache *sc, void *fp, void *where)
+{
+#ifdef CONFIG_SLAB_FREELIST_HARDENED
+	return (void *)((unsigned long)fp ^ sc->random ^
+			swab((unsigned long)where));
+#else
+	return fp;
+#endif
+}
+
 static inline void *sf_get_fp(struct sf_cache *sc, void *obj)
 {
-	return *(void **)(obj + sc->offset);
+	void **where = obj + sc->offset;
+
+	return sf_fp_code(sc, *where, where);
 }
 
 static inline void sf_set_fp(struct sf_cache *sc, void *obj, void *fp)
 {
-	*(void **)(obj + sc->offset) = fp;
+	void **where = obj + sc->offset;
+
+	*where = sf_fp_code(sc, fp, where);
 }
 
 static inline struct sf_node *sf_node_of(struct sf_cache *sc,
@@ -1550,6 +1574,7 @@ static struct slab_cache *slabifier_create(struct slab_allocator *sa,
 	}
 
 	sc->min_partial = READ_ONCE(sf_min_partial);
+	sc->random = get_random_long();
 	if (args->flags & SLAB_RECLAIM_ACCOUNT) {
 		sc->allocflags = __GFP_RECLAIMABLE;
 		sc->vmstat = NR_SLAB_RECLAIMABLE_B;

@@ -462,6 +462,24 @@ static void slabifier_queries(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(d), 0);
 }
 
+static void slabifier_page_type(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 2 * PAGE_SIZE, NULL);
+	struct folio *folio;
+	void *p;
+
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	folio = virt_to_folio(p + PAGE_SIZE + 5);
+	/* Every slab is marked, and beside SLUB it is not a SLUB slab */
+	KUNIT_EXPECT_TRUE(test, mslab_folio_test(folio));
+	if (!IS_ENABLED(CONFIG_MODSLAB))
+		KUNIT_EXPECT_FALSE(test, folio_test_slab(folio));
+	KUNIT_EXPECT_EQ(test, folio_order(folio), stats(c).order);
+	slab_cache_free(c, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
 /*
  * Slab life cycle
  */
@@ -1435,6 +1453,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_bulk),
 	KUNIT_CASE(slabifier_bulk_failure),
 	KUNIT_CASE(slabifier_queries),
+	KUNIT_CASE(slabifier_page_type),
 	KUNIT_CASE(slabifier_partial_reuse),
 	KUNIT_CASE(slabifier_empty_slabs_given_back),
 	KUNIT_CASE(slabifier_cache_holds_page_allocator),
