@@ -88,11 +88,6 @@ static bool gfp_pa_zone_has_memory(enum zone_type zt, int nid)
 	return false;
 }
 
-static const char *gfp_pa_zone_name(gfp_t zone)
-{
-	return zone & __GFP_DMA ? "ZONE_DMA" : "ZONE_DMA32";
-}
-
 /* Returns why @gfp cannot be forced on @base, or NULL. */
 static const char *gfp_pa_check(struct page_allocator *base, gfp_t gfp)
 {
