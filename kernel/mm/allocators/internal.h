@@ -156,40 +156,34 @@ static inline int mslab_nid(struct mslab *slab)
 /*
  * The page type that marks a folio as a slab of the framework.  Beside
  * SLUB the framework has a type of its own, so that SLUB never takes one of
- * its slabs for its own.  When the framework replaces SLUB its slabs are
- * the kernel's slabs and carry the ordinary slab type.
+ * its slabs for its own.  When the framework replaces SLUB (MODSLAB), the
+ * slabs of kmem_caches (caches created with an owner, by the slabulator)
+ * are the kernel's slabs and carry the ordinary slab type; caches kernel
+ * code composes itself keep the framework's type, so that kfree() refuses
+ * their objects there too.
  */
-#ifdef CONFIG_MODSLAB
 static inline bool mslab_folio_test(const struct folio *folio)
 {
-	return folio_test_slab(folio);
+	return folio_test_modslab(folio) ||
+	       (IS_ENABLED(CONFIG_MODSLAB) && folio_test_slab(folio));
 }
 
-static inline void mslab_folio_set(struct folio *folio)
+/* @kernel_slab: the slab is one of a kmem_cache, see above. */
+static inline void mslab_folio_set(struct folio *folio, bool kernel_slab)
 {
-	__folio_set_slab(folio);
+	if (kernel_slab)
+		__folio_set_slab(folio);
+	else
+		__folio_set_modslab(folio);
 }
 
 static inline void mslab_folio_clear(struct folio *folio)
 {
-	__folio_clear_slab(folio);
+	if (folio_test_slab(folio))
+		__folio_clear_slab(folio);
+	else
+		__folio_clear_modslab(folio);
 }
-#else
-static inline bool mslab_folio_test(const struct folio *folio)
-{
-	return folio_test_modslab(folio);
-}
-
-static inline void mslab_folio_set(struct folio *folio)
-{
-	__folio_set_modslab(folio);
-}
-
-static inline void mslab_folio_clear(struct folio *folio)
-{
-	__folio_clear_modslab(folio);
-}
-#endif
 
 static __always_inline void mslab_lock(struct mslab *slab)
 {

@@ -29,6 +29,7 @@
 #include <linux/workqueue.h>
 #include <trace/events/kmem.h>
 
+#include "../internal.h"
 #include "../slab.h"
 #include "slabulator.h"
 
@@ -90,16 +91,27 @@ static DECLARE_WORK(kmalloc_dma_work, kmalloc_dma_make);
 static DEFINE_MUTEX(kmalloc_dma_mutex);
 static DECLARE_BITMAP(kmalloc_dma_wanted, KMALLOC_SHIFT_HIGH + 1);
 
+/* The size of kmalloc index @idx: 96, 192, or a power of two. */
+static unsigned int kmalloc_idx_size(unsigned int idx)
+{
+	return idx == 1 ? 96 : idx == 2 ? 192 : 1U << idx;
+}
+
 static struct kmem_cache *kmalloc_dma_create(unsigned int idx)
 {
+	unsigned int size = kmalloc_idx_size(idx);
 	struct kmem_cache *s;
+	char name[32];
 
+	/* The names of the boot-time kmalloc caches: dma-kmalloc-8k. */
+	if (size >= 1024)
+		snprintf(name, sizeof(name), "dma-kmalloc-%uk", size / 1024);
+	else
+		snprintf(name, sizeof(name), "dma-kmalloc-%u", size);
 	mutex_lock(&kmalloc_dma_mutex);
 	s = READ_ONCE(kmalloc_caches[KMALLOC_DMA][idx]);
 	if (!s) {
-		s = kmem_cache_create(kmalloc_info[idx].name[KMALLOC_DMA],
-				      kmalloc_info[idx].size,
-				      ARCH_KMALLOC_MINALIGN,
+		s = kmem_cache_create(name, size, ARCH_KMALLOC_MINALIGN,
 				      SLAB_CACHE_DMA | SLAB_KMALLOC |
 				      SLAB_NO_MERGE, NULL);
 		/* Publish the cache only once it is fully made. */
@@ -107,7 +119,7 @@ static struct kmem_cache *kmalloc_dma_create(unsigned int idx)
 			smp_store_release(&kmalloc_caches[KMALLOC_DMA][idx], s);
 		else
 			pr_warn("could not make %s; DMA requests of that size use whole pages\n",
-				kmalloc_info[idx].name[KMALLOC_DMA]);
+				name);
 	}
 	mutex_unlock(&kmalloc_dma_mutex);
 	return s;
@@ -272,6 +284,8 @@ void kfree(const void *object)
 		return;
 	folio = virt_to_folio(object);
 	if (unlikely(!folio_test_slab(folio))) {
+		if (slab_refuse_modslab(folio, x))
+			return;
 		kfree_large(folio, x);
 		return;
 	}

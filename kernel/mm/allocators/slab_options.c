@@ -29,6 +29,7 @@
 #include "slabulator.h"
 
 #define SLAB_DEBUG_RULES	16
+#define SLAB_DEBUG_MAXLEN	512
 #define SLAB_DEBUG_ALL		(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | \
 				 SLAB_POISON | SLAB_STORE_USER)
 
@@ -39,7 +40,7 @@ struct slab_debug_rule {
 	bool matched;
 };
 
-static char slab_debug_buf[COMMAND_LINE_SIZE] __ro_after_init;
+static char slab_debug_buf[SLAB_DEBUG_MAXLEN] __ro_after_init;
 static struct slab_debug_rule slab_debug_rules[SLAB_DEBUG_RULES];
 static unsigned int slab_debug_nr_rules __ro_after_init;
 static slab_flags_t slab_debug_global __ro_after_init;
@@ -95,7 +96,9 @@ static int __init setup_slab_debug(char *str)
 		slab_debug_global = SLAB_DEBUG_ALL;
 		return 1;
 	}
-	strscpy(slab_debug_buf, str, sizeof(slab_debug_buf));
+	if (strscpy(slab_debug_buf, str, sizeof(slab_debug_buf)) < 0)
+		pr_err("slab_debug: longer than %d characters; the rest is ignored\n",
+		       SLAB_DEBUG_MAXLEN - 1);
 	str = slab_debug_buf;
 	while ((group = strsep(&str, ";")) != NULL) {
 		names = strchr(group, ',');

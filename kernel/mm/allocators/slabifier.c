@@ -169,6 +169,8 @@ struct sf_node {
  * struct sf_cache - a slabifier cache
  * @c: the handle users hold.
  * @tag: what slabs record as their owner: &slab_cache_args.owner, or @c.
+ * @kernel_slab: slabs carry the kernel's slab page type (a kmem_cache of
+ *	MODSLAB), not the framework's own.
  * @cpu: per-CPU state.
  * @offset: offset of the free pointer in an object.
  * @random: secret the free pointers are encoded with.
@@ -190,6 +192,7 @@ struct sf_node {
 struct sf_cache {
 	struct slab_cache	c;
 	void			*tag;
+	bool			kernel_slab;	/* slab page type, internal.h */
 
 	/* Used on every allocation and free */
 	struct sf_cpu __percpu	*cpu;
@@ -448,7 +451,7 @@ static struct mslab *sf_new_slab(struct sf_cache *sc, gfp_t gfp, int node)
 		return NULL;
 
 	slab = folio_mslab(folio);
-	mslab_folio_set(folio);
+	mslab_folio_set(folio, sc->kernel_slab);
 	/* Make the type visible before the metadata changes */
 	smp_wmb();
 	slab->cache = sc->tag;
@@ -933,43 +936,37 @@ EXPORT_SYMBOL_GPL(slabifier_alloc_bulk);
  */
 
 /*
- * Free into a slab that is not this CPU's active slab.  Called with the
- * CPU lock held (interrupts off for the slab lock fallback).  Returns a
- * slab that became empty and must be discarded, or NULL.
+ * Remote free that changes the slab's list: full to partial, or partial to
+ * empty.  Same update as below, under the node's list lock, which orders it
+ * with the other list changes of unfrozen slabs.
  */
-static struct mslab *sf_free_remote(struct sf_cache *sc, struct mslab *slab,
-				    void *obj, unsigned long ip)
+static struct mslab *sf_free_remote_locked(struct sf_cache *sc,
+					   struct mslab *slab, void *obj,
+					   unsigned long ip)
 {
-	struct sf_node *n = NULL;
+	struct sf_node *n = sf_node_of(sc, slab);
 	union sf_counters old, new;
-	unsigned long flags = 0;
+	unsigned long flags;
 	void *prior;
 
+	spin_lock_irqsave(&n->list_lock, flags);
 	do {
-		if (n) {
-			spin_unlock_irqrestore(&n->list_lock, flags);
-			n = NULL;
-		}
 		prior = READ_ONCE(slab->freelist);
 		old = sf_read_counters(slab);
 		if (unlikely(obj == prior || !old.inuse)) {
+			spin_unlock_irqrestore(&n->list_lock, flags);
 			sf_double_free(sc, obj, ip);
 			return NULL;
 		}
 		new = old;
 		new.inuse--;
 		sf_set_fp(sc, obj, prior);
-		if ((!new.inuse || !prior) && !old.frozen) {
-			/* The slab changes lists */
-			n = sf_node_of(sc, slab);
-			spin_lock_irqsave(&n->list_lock, flags);
-		}
 	} while (!mslab_update(slab, prior, old.counters, obj, new.counters));
 
-	if (!n)
-		return NULL;
-
-	if (!new.inuse && n->nr_partial >= sc->min_partial) {
+	/* Unfrozen: on the partial list if and only if it had free objects */
+	if (old.frozen) {
+		slab = NULL;
+	} else if (!new.inuse && n->nr_partial >= sc->min_partial) {
 		if (prior)
 			sf_remove_partial(n, slab);
 	} else {
@@ -979,6 +976,34 @@ static struct mslab *sf_free_remote(struct sf_cache *sc, struct mslab *slab,
 	}
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	return slab;
+}
+
+/*
+ * Free into a slab that is not this CPU's active slab.  Called with the
+ * CPU lock held (interrupts off for the slab lock fallback).  Lock free
+ * unless the slab changes lists.  Returns a slab that became empty and must
+ * be discarded, or NULL.
+ */
+static struct mslab *sf_free_remote(struct sf_cache *sc, struct mslab *slab,
+				    void *obj, unsigned long ip)
+{
+	union sf_counters old, new;
+	void *prior;
+
+	do {
+		prior = READ_ONCE(slab->freelist);
+		old = sf_read_counters(slab);
+		if (unlikely(obj == prior || !old.inuse)) {
+			sf_double_free(sc, obj, ip);
+			return NULL;
+		}
+		new = old;
+		new.inuse--;
+		if ((!new.inuse || !prior) && !old.frozen)
+			return sf_free_remote_locked(sc, slab, obj, ip);
+		sf_set_fp(sc, obj, prior);
+	} while (!mslab_update(slab, prior, old.counters, obj, new.counters));
+	return NULL;
 }
 
 static __always_inline void sf_free(struct sf_cache *sc, void *obj,
@@ -1109,7 +1134,8 @@ struct slab_cache *slabifier_cache_of(const void *obj)
 	if (IS_ERR_OR_NULL(obj) || !virt_addr_valid(obj))
 		return NULL;
 	folio = virt_to_folio(obj);
-	if (!mslab_folio_test(folio))
+	/* Slabs of the framework's own type have no owner tag. */
+	if (!folio_test_modslab(folio))
 		return NULL;
 	c = READ_ONCE(folio_mslab(folio)->cache);
 	return c ? READ_ONCE(c->owner) : NULL;
@@ -1591,6 +1617,7 @@ static struct slab_cache *slabifier_create(struct slab_allocator *sa,
 	sc->c.page_allocator = page_allocator_get(pa);
 	sc->c.owner = &sc->c;
 	sc->tag = args->owner ?: &sc->c;
+	sc->kernel_slab = IS_ENABLED(CONFIG_MODSLAB) && args->owner;
 	sc->c.name = name;
 
 	mutex_lock(&sf_caches_mutex);

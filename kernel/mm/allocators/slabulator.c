@@ -75,6 +75,18 @@ static unsigned int slabulator_debug_flags(slab_flags_t flags)
 	return d;
 }
 
+/*
+ * kmalloc caches above a page ask to be aligned to their size; the
+ * slabifier gives power-of-two objects that alignment by itself (their
+ * stride divides a naturally aligned slab), so only ask it for a page.
+ */
+static unsigned int slabulator_align(unsigned int size, unsigned int align)
+{
+	if (align > PAGE_SIZE && is_power_of_2(size) && align <= size)
+		return PAGE_SIZE;
+	return align;
+}
+
 /* Replace *@pa by @derived, dropping the caller's reference on the base. */
 static int chain_page(struct page_allocator **pa,
 		      struct page_allocator *derived)
@@ -106,7 +118,7 @@ struct slab_cache *slabulator_make_chain(struct kmem_cache *s,
 					 unsigned int *left_pad)
 {
 	struct slab_cache_args ca = {
-		.align = args->align,
+		.align = slabulator_align(s->object_size, args->align),
 		.flags = s->flags & (SLAB_HWCACHE_ALIGN | SLAB_RECLAIM_ACCOUNT |
 				     SLAB_TYPESAFE_BY_RCU),
 		.use_freeptr_offset = args->use_freeptr_offset,
