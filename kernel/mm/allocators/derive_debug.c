@@ -20,7 +20,7 @@
  *		right red zone		Z: up to the next word, plus one word
  *	meta	free pointer		the base's free list link: never in the
  *					object, so free objects can be poisoned
- *		state			FREE, ALLOC or QUARANTINE
+ *		state			FREE, ALLOC, QUARANTINE...
  *		tracks			U: last allocation and free
  *	total	padding			P: up to the stride of the base
  *
@@ -31,7 +31,11 @@
  *    in POISON_END.  ALLOC: handed out; red zones hold SLUB_RED_ACTIVE.
  *    QUARANTINE: found damaged; reported once, then never handed out nor
  *    checked again.  A quarantined object is leaked (it stays allocated in
- *    the base) until its cache is destroyed.  Objects that keep contents
+ *    the base) until its cache is destroyed.  QUARANTINE_FREE: found
+ *    damaged by validation while in the base's free lists (or with a state
+ *    word so damaged that nobody knows); it becomes QUARANTINE when the
+ *    base hands it out, and is never given back to the base before that,
+ *    which would free it twice.  Objects that keep contents
  *    while free (a constructor above, %SLAB_TYPESAFE_BY_RCU) are never
  *    poisoned; their red zones and padding still are checked.
  *
@@ -86,6 +90,7 @@
 #define DBG_STATE_FREE		0xf7eef7eeUL
 #define DBG_STATE_ALLOC		0xa110ca7eUL
 #define DBG_STATE_QUARANTINE	0x0bad0badUL
+#define DBG_STATE_QUARANTINE_FREE 0x0badf7eeUL
 
 #define DBG_STACK_DEPTH		16
 #define DBG_DUMP_MAX		256	/* bytes of an object in a report */
@@ -438,17 +443,26 @@ static void dbg_report(struct dbg_cache *dc, enum slab_debug_error err,
 		dc->report(&dc->c, err, ptr, dc->report_private);
 }
 
-static void dbg_quarantine(struct dbg_cache *dc, void *slot,
-			   const struct dbg_fault *f)
+static inline bool dbg_quarantined(unsigned long state)
 {
-	dbg_meta(dc, slot)->state = DBG_STATE_QUARANTINE;
+	return state == DBG_STATE_QUARANTINE ||
+	       state == DBG_STATE_QUARANTINE_FREE;
+}
+
+/* @held: the base has the slot allocated (not in its free lists). */
+static void dbg_quarantine(struct dbg_cache *dc, void *slot,
+			   const struct dbg_fault *f, bool held)
+{
+	dbg_meta(dc, slot)->state = held ? DBG_STATE_QUARANTINE :
+					   DBG_STATE_QUARANTINE_FREE;
 	dbg_report(dc, f->err, slot, dbg_obj(dc, slot), f->what, f,
 		   "Object marked used and never handed out again");
 }
 
-static void dbg_bad_state(struct dbg_cache *dc, void *slot)
+static void dbg_bad_state(struct dbg_cache *dc, void *slot, bool held)
 {
-	dbg_meta(dc, slot)->state = DBG_STATE_QUARANTINE;
+	dbg_meta(dc, slot)->state = held ? DBG_STATE_QUARANTINE :
+					   DBG_STATE_QUARANTINE_FREE;
 	dbg_report(dc, SLABDBG_ERR_METADATA, slot, dbg_obj(dc, slot),
 		   "Object metadata overwritten", NULL,
 		   "Object marked used and never handed out again");
@@ -468,14 +482,17 @@ static bool dbg_alloc_slot(struct dbg_cache *dc, void *slot,
 	bool ok = false;
 
 	spin_lock_irqsave(&dc->lock, flags);
-	if (m->state == DBG_STATE_QUARANTINE)
-		goto out;	/* found damaged while free; reported then */
+	if (dbg_quarantined(m->state)) {
+		/* Found damaged while free and reported then: keep it */
+		m->state = DBG_STATE_QUARANTINE;
+		goto out;
+	}
 	if (m->state != DBG_STATE_FREE) {
-		dbg_bad_state(dc, slot);
+		dbg_bad_state(dc, slot, true);
 		goto out;
 	}
 	if (!dbg_check_slot(dc, slot, SLUB_RED_INACTIVE, true, &f)) {
-		dbg_quarantine(dc, slot, &f);
+		dbg_quarantine(dc, slot, &f, true);
 		goto out;
 	}
 	m->state = DBG_STATE_ALLOC;
@@ -539,7 +556,7 @@ static void *dbg_free_slot(struct dbg_cache *dc, void *obj, unsigned long addr,
 		goto refuse;
 	}
 	m = dbg_meta(dc, slot);
-	if (m->state == DBG_STATE_QUARANTINE)
+	if (dbg_quarantined(m->state))
 		goto refuse;
 	if (m->state == DBG_STATE_FREE) {
 		dbg_report(dc, SLABDBG_ERR_DOUBLE_FREE, slot, obj,
@@ -547,11 +564,11 @@ static void *dbg_free_slot(struct dbg_cache *dc, void *obj, unsigned long addr,
 		goto refuse;
 	}
 	if (m->state != DBG_STATE_ALLOC) {
-		dbg_bad_state(dc, slot);
+		dbg_bad_state(dc, slot, true);
 		goto refuse;
 	}
 	if (!dbg_check_slot(dc, slot, SLUB_RED_ACTIVE, false, &f)) {
-		dbg_quarantine(dc, slot, &f);
+		dbg_quarantine(dc, slot, &f, true);
 		goto refuse;
 	}
 	dbg_set_track(dc, slot, DBG_TRACK_FREE, addr, handle);
@@ -716,24 +733,28 @@ static int dbg_validate_slot(struct dbg_cache *dc, void *slot)
 {
 	struct dbg_meta *m = dbg_meta(dc, slot);
 	struct dbg_fault f;
-	bool ok;
+	bool ok, held;
 
 	switch (m->state) {
 	case DBG_STATE_QUARANTINE:
+	case DBG_STATE_QUARANTINE_FREE:
 		return 0;
 	case DBG_STATE_FREE:
 		ok = dbg_check_slot(dc, slot, SLUB_RED_INACTIVE, true, &f);
+		held = false;
 		break;
 	case DBG_STATE_ALLOC:
 		ok = dbg_check_slot(dc, slot, SLUB_RED_ACTIVE, false, &f);
+		held = true;
 		break;
 	default:
-		dbg_bad_state(dc, slot);
+		/* Free or not, nobody knows: never give it back to the base */
+		dbg_bad_state(dc, slot, false);
 		return 1;
 	}
 	if (ok)
 		return 0;
-	dbg_quarantine(dc, slot, &f);
+	dbg_quarantine(dc, slot, &f, held);
 	return 1;
 }
 
@@ -862,7 +883,10 @@ static unsigned long dbg_shrink(struct slab_cache *c, slab_move_fn move,
 	return slab_cache_shrink(dc->base, move ? dbg_move : NULL, &mv);
 }
 
-/* Give quarantined objects back to the base so their slabs can go. */
+/*
+ * Give quarantined objects the base has allocated back to it so their slabs
+ * can go (those in its free lists are free already).
+ */
 static void dbg_release_quarantine(struct dbg_cache *dc)
 {
 	unsigned long idx, flags;

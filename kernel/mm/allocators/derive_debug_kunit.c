@@ -259,6 +259,32 @@ static void debug_poison_validate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 }
 
+/* Quarantined while free: destroying the cache must not free it twice */
+static void debug_validate_then_destroy(struct kunit *test)
+{
+	struct slab_cache_stats st;
+	struct dbg_observer o;
+	struct slab_cache *c;
+	u8 *objs[3];
+	int i;
+
+	c = dbg_cache(test, SLABDBG_ALL, "debug-validate-destroy", 72, NULL,
+		      &o);
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		objs[i] = slab_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		slab_cache_free(c, objs[i]);
+	objs[1][0] = 0x99;		/* write after free, in the middle */
+	KUNIT_EXPECT_EQ(test, slab_debug_validate(c), 1);
+	KUNIT_EXPECT_EQ(test, o.last_err, SLABDBG_ERR_POISON);
+	slab_cache_stats(c, &st);
+	KUNIT_EXPECT_EQ(test, st.double_frees, 0UL);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_EXPECT_EQ(test, o.reports, 1U);
+}
+
 static void debug_double_free(struct kunit *test)
 {
 	struct slab_cache_stats st;
@@ -472,6 +498,7 @@ static struct kunit_case debug_cases[] = {
 	KUNIT_CASE(debug_redzone_left),
 	KUNIT_CASE(debug_poison_use_after_free),
 	KUNIT_CASE(debug_poison_validate),
+	KUNIT_CASE(debug_validate_then_destroy),
 	KUNIT_CASE(debug_double_free),
 	KUNIT_CASE(debug_invalid_free),
 	KUNIT_CASE(debug_user_and_trace),
