@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 CONFIG ?= slub
 
-.PHONY: help deps tree save-patches kunit kernel boot lint check run patches clean distclean
+.PHONY: help deps tree save-patches kunit kernel boot lint check run bench patches clean distclean
 
 help:
 	@sed -n 's/^## //p' README.md
@@ -36,6 +36,9 @@ check: deps
 
 run: deps
 	@$(S)/run.sh
+
+bench: deps
+	@$(S)/bench.sh
 
 patches: tree
 	@$(S)/patches.sh

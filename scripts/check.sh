@@ -16,16 +16,23 @@ step() { # step NAME CMD...
 }
 
 "$s/tree.sh"
-step kunit-um env ARCH=um "$s/kunit.sh"
-for c in slub; do
+# The same suites on a SLUB kernel (framework beside it) and on MODSLAB.
+for k in slub modslab; do
+	step "kunit-$k-um" env ARCH=um KCONFIG=$k "$s/kunit.sh"
+done
+# Both kernels boot and pass the same guest checks; MODSLAB has a few more.
+for c in slub modslab; do
+	cmd=guest-slabinfo
+	[ $c = modslab ] && cmd=guest-modslab
 	if CONFIG=$c "$s/kernel.sh"; then
-		step "boot-$c" env CONFIG=$c CMD=guest-slabinfo "$s/boot.sh"
+		step "boot-$c" env CONFIG=$c CMD=$cmd "$s/boot.sh"
 	else
 		steps_failed+=("kernel-$c")
 		echo "0 1" >"$BUILD/results/kernel-$c"
 	fi
 done
-step lint env LINT_BUILD=slub "$s/lint.sh"
+step fuzz env FUZZ_SECONDS=90 "$s/fuzz.sh"
+step lint env LINT_BUILD="slub modslab" "$s/lint.sh"
 
 passed=0 failed=0
 for r in "$BUILD"/results/*; do

@@ -8,6 +8,7 @@ PACKAGES=(
 	linux-source-6.12 gcc make bc flex bison libelf-dev libssl-dev dwarves
 	cpio python3 qemu-system-x86 busybox-static sparse ccache xz-utils
 	git rsync kmod perl util-linux gnuplot-nox python3-ply python3-git
+	clang-14 libclang-rt-14-dev llvm-14
 )
 
 missing=()

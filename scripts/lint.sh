@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make lint: checkpatch --strict and kernel-doc on our files and patches;
-# with LINT_BUILD=<config> also sparse (C=2) and W=1 on mm/allocators/ in
-# that configuration's build.  One TAP line per check.
+# with LINT_BUILD='<config> …' also sparse (C=2) and W=1 on mm/allocators/
+# in those configurations' builds.  One TAP line per check.
 . "$(dirname "$0")/lib.sh"
 need_tree
 
@@ -36,17 +36,19 @@ for p in $(sed -e 's/#.*//' -e '/^$/d' "$TOP/patches/series" 2>/dev/null); do
 	report "checkpatch --strict patches/$p" "$tmp"
 done
 
-if [ -n "$LINT_BUILD" ] && [ -d "$TOP/kernel/mm/allocators" ]; then
+for b in $LINT_BUILD; do
 	command -v sparse >/dev/null || die "sparse is missing; run 'make deps'"
-	out=$BUILD/$LINT_BUILD
-	[ -f "$out/.config" ] || die "no build/$LINT_BUILD to lint in; run 'make kernel CONFIG=$LINT_BUILD'"
+	out=$BUILD/$b
+	[ -f "$out/.config" ] || die "no build/$b to lint in; run 'make kernel CONFIG=$b'"
 	with_build_lock make -C "$LINUX" O="$out" ARCH=x86_64 -j"$JOBS" CC="ccache gcc" \
 		C=2 W=1 mm/allocators/ >"$tmp.log" 2>&1 || true
 	grep -E '^(\.\./)*[^ ]*mm/allocators/[^ :]*:[0-9]+:[0-9]*:? *(warning|error)' "$tmp.log" >"$tmp" || true
-	grep -q -E 'Error [0-9]' "$tmp.log" && grep -E -B3 'Error [0-9]' "$tmp.log" >>"$tmp"
-	report "sparse (C=2) and W=1 on mm/allocators/" "$tmp"
+	if grep -q -E 'Error [0-9]' "$tmp.log"; then
+		grep -E -B3 'Error [0-9]' "$tmp.log" >>"$tmp"
+	fi
+	report "sparse (C=2) and W=1 on mm/allocators/ in x86_64/$b" "$tmp"
 	rm -f "$tmp.log"
-fi
+done
 mkdir -p "$BUILD/results"
 echo "$passed $failed" >"$BUILD/results/lint"
 progress "lint: $passed passed, $failed failed"

@@ -30,13 +30,18 @@ if [ -n "$PATCH" ]; then
 	fi
 fi
 for f in "${edited[@]}"; do
+	last=$("${git[@]}" log -1 --format=%H modslab-base..HEAD -- "$f")
+	lasti=-1
+	for i in "${!commits[@]}"; do [ "${commits[$i]}" = "$last" ] && lasti=$i; done
 	if [ $new -ge 0 ]; then
+		# Folding into an earlier patch would move later patches' lines too.
+		[ $lasti -le $new ] ||
+			die "$f is changed again by patches/${names[$lasti]}, after $PATCH; save it there, or reorder the commits with git rebase -i in build/linux"
 		owner[$f]=$new
 		continue
 	fi
-	last=$("${git[@]}" log -1 --format=%H modslab-base..HEAD -- "$f")
-	[ -n "$last" ] || die "$f is in no patch yet; name one: make save-patches PATCH=name.patch SUBJECT='…'"
-	for i in "${!commits[@]}"; do [ "${commits[$i]}" = "$last" ] && owner[$f]=$i; done
+	[ $lasti -ge 0 ] || die "$f is in no patch yet; name one: make save-patches PATCH=name.patch SUBJECT='…'"
+	owner[$f]=$lasti
 done
 
 # Rebuild the commits with the edits folded in, then rewrite the patch files.

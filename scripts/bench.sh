@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: the slabifier against SLUB, with a report in build/report/.
+#
+# 1. Cache level, QEMU TCG (2 CPUs): the SLUB kernel (which has the
+#    framework beside SLUB) loads bench/modslab_bench.ko, which times a
+#    slabifier cache and a SLUB cache of each size in the same boot.
+# 2. Cache level, UML (1 CPU, native speed): the same module in a UML
+#    kernel with the framework, when that kernel builds (UML=0 skips it).
+# 3. Whole kernel, QEMU TCG: the MODSLAB kernel and the SLUB kernel booted
+#    back to back with the same workload (scripts/guest/guest-bench-system),
+#    when the MODSLAB kernel builds (SYSTEM=0 skips it).
+# Then bench/report.py writes bench.md, bench.json and the plots.
+#
+# Knobs (environment): REPS (5), PAIRS (1000000), SIZES (module default),
+# BENCH_ARGS (more module parameters), ROUNDS, FILES, IDLE (60 s), UML, SYSTEM.
+# A benchmark reports; it never fails on a figure.
+. "$(dirname "$0")/lib.sh"
+
+REPS=${REPS:-5}
+PAIRS=${PAIRS:-1000000}
+SIZES=${SIZES:-}
+BENCH_ARGS=${BENCH_ARGS:-}
+ROUNDS=${ROUNDS:-300}
+FILES=${FILES:-4000}
+IDLE=${IDLE:-60}
+UML=${UML:-1}
+SYSTEM=${SYSTEM:-1}
+# No KUnit at boot (the figures are the workload's, not the tests'); the
+# TSC as clocksource: under TCG the watchdog finds it "skewed" against
+# jiffies, which lose ticks, and the jiffies clock has a 4 ms resolution.
+APPEND_BENCH="kunit.enable=0 tsc=reliable"
+
+report=$BUILD/report
+raw=$report/raw
+mkdir -p "$raw"
+rm -f "$raw"/*
+
+params="reps=$REPS pairs=$PAIRS${SIZES:+ sizes=$SIZES}${BENCH_ARGS:+ $BENCH_ARGS}"
+
+# build_module CONFIG [ARCH]: the benchmark module against build/CONFIG, in
+# a copy of bench/ under build/ so that the sources stay clean.
+build_module() {
+	local cfg=$1 arch=${2:-x86_64} src=$BUILD/bench-module/$1
+
+	rm -rf "$src"
+	mkdir -p "$src"
+	cp "$TOP/bench/Kbuild" "$TOP"/bench/*.c "$src/"
+	progress "building bench module against build/$cfg"
+	with_build_lock make -C "$LINUX" O="$BUILD/$cfg" ARCH="$arch" M="$src" \
+		CC="ccache gcc" -j"$JOBS" -s modules >"$src/build.log" 2>&1 ||
+		{ tail -n 30 "$src/build.log" >&2; return 1; }
+}
+
+# bench_boot CONFIG NAME CMD: boot build/CONFIG with CMD while holding the
+# build lock (no kernel build competes for the two cores), keep the console
+# log as raw/NAME.log.  The boot result file of `make check` is left as it was.
+bench_boot() {
+	local cfg=$1 name=$2 cmd=$3 res=$BUILD/results/boot-$1 rc=0 keep=
+
+	[ -f "$res" ] && keep=$(cat "$res")
+	with_build_lock env CONFIG="$cfg" CMD="$cmd" APPEND="$APPEND_BENCH" \
+		TIMEOUT="${TIMEOUT:-900}" "$TOP/scripts/boot.sh" || rc=$?
+	cp "$BUILD/$cfg/boot.log" "$raw/$name.log"
+	if [ -n "$keep" ]; then echo "$keep" >"$res"; else rm -f "$res"; fi
+	return $rc
+}
+
+"$TOP/scripts/tree.sh"
+
+# 1. Cache level under QEMU TCG
+CONFIG=slub "$TOP/scripts/kernel.sh"
+build_module slub
+mods=$BUILD/slub/guest-modules
+mkdir -p "$mods"
+cp "$BUILD/bench-module/slub/modslab_bench.ko" "$mods/"
+progress "cache benchmark in QEMU TCG: $params"
+rc=0
+bench_boot slub cache-tcg "guest-bench $params" || rc=$?
+rm -f "$mods/modslab_bench.ko"
+rmdir "$mods" 2>/dev/null || true
+[ $rc -eq 0 ] || die "the cache benchmark boot failed (log: build/report/raw/cache-tcg.log)"
+
+# 2. Cache level under UML
+if [ "$UML" = 1 ]; then
+	"$TOP/scripts/bench-uml.sh" "$params" >"$raw/cache-uml.out" 2>&1 ||
+		warn "UML cache benchmark not measured (see build/report/raw/cache-uml.out)"
+	tail -n 3 "$raw/cache-uml.out"
+else
+	echo "not measured: UML=0" >"$raw/cache-uml.status"
+fi
+
+# 3. Whole kernel: MODSLAB vs SLUB, back to back, same command
+syscmd="guest-bench-system $ROUNDS $FILES $IDLE"
+if [ "$SYSTEM" != 1 ]; then
+	echo "not measured: SYSTEM=0" >"$raw/system.status"
+elif ! CONFIG=modslab "$TOP/scripts/kernel.sh" >"$raw/kernel-modslab.out" 2>&1; then
+	tail -n 5 "$raw/kernel-modslab.out"
+	echo "not measured: MODSLAB kernel not available (make kernel CONFIG=modslab failed)" >"$raw/system.status"
+	warn "whole-kernel comparison not measured: the MODSLAB kernel does not build"
+else
+	progress "whole-kernel comparison: SLUB then MODSLAB, '$syscmd'"
+	ok=1
+	bench_boot slub system-slub "$syscmd" || ok=0
+	if ! bench_boot modslab system-modslab "$syscmd"; then
+		ok=0
+	fi
+	if [ $ok = 1 ]; then
+		echo "measured" >"$raw/system.status"
+	else
+		echo "not measured: a whole-kernel boot failed (see raw/system-*.log)" >"$raw/system.status"
+		warn "whole-kernel comparison incomplete: a boot failed"
+	fi
+fi
+
+progress "writing build/report"
+python3 "$TOP/bench/report.py" "$raw" "$report"
+progress "bench done: build/report/bench.md"
