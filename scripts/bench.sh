@@ -83,7 +83,7 @@ rmdir "$mods" 2>/dev/null || true
 
 # 2. Cache level under UML
 if [ "$UML" = 1 ]; then
-	"$TOP/scripts/bench-uml.sh" "$params" >"$raw/cache-uml.out" 2>&1 ||
+	"$TOP/bench/uml.sh" "$params" >"$raw/cache-uml.out" 2>&1 ||
 		warn "UML cache benchmark not measured (see build/report/raw/cache-uml.out)"
 	tail -n 3 "$raw/cache-uml.out"
 else

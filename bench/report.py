@@ -1,0 +1,441 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the console logs of `make bench` into build/report/.
+
+Usage: report.py RAW_DIR REPORT_DIR
+
+RAW_DIR holds what scripts/bench.sh collected:
+  cache-tcg.log        console of the QEMU TCG boot that loaded modslab_bench
+  cache-uml.log        console of the UML run of the same module (optional)
+  cache-uml.status     why UML was not measured (optional)
+  system-slub.log      console of the SLUB kernel running guest-bench-system
+  system-modslab.log   the same on the MODSLAB kernel
+  system.status        "measured" or "not measured: <why>"
+
+REPORT_DIR gets bench.md, bench.json, and ns/op-by-size plots (PNG and SVG,
+made with gnuplot).  Every figure comes from the logs; what is missing is
+reported as not measured (null in bench.json).
+"""
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+LINE = re.compile(r"bench: test=(\S+) alloc=(\S+) size=(\d+) n=(\d+) rep=(\d+) "
+                  r"ops=(\d+) ns=(\d+) cycles=(\d+)")
+FOOT = re.compile(r"bench: test=footprint alloc=(\S+) size=(\d+) n=\d+ rep=\d+ "
+                  r"objs=(\d+) pages=(\d+)")
+START = re.compile(r"bench: start (.*)")
+SYS = re.compile(r"bench-sys: (.*)")
+
+TESTS = ["alloc_free", "n_alloc_n_free", "bulk", "remote_free"]
+PHASES = ["n_alloc", "n_free"]
+ALLOCS = ["slabifier", "slub"]
+FLAVOURS = [("tcg", "QEMU TCG, x86_64, 2 CPUs (no KVM)"),
+            ("uml", "UML, x86_64, 1 CPU (native speed)")]
+
+
+def read(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def parse_cache(text):
+    """{(test, n, size, alloc): [(ns/op, cycles/op), ...]}, footprints, start."""
+    runs, foot, start = {}, {}, None
+    for line in text.splitlines():
+        m = LINE.search(line)
+        if m:
+            test, alloc, size, n, _rep, ops, ns, cyc = m.groups()
+            ops = int(ops)
+            key = (test, int(n), int(size), alloc)
+            runs.setdefault(key, []).append((int(ns) / ops, int(cyc) / ops))
+            continue
+        m = FOOT.search(line)
+        if m:
+            alloc, size, objs, pages = m.groups()
+            foot[(int(size), alloc)] = (int(objs), int(pages))
+            continue
+        m = START.search(line)
+        if m:
+            start = m.group(1)
+    return runs, foot, start
+
+
+def med(xs):
+    return statistics.median(xs) if xs else None
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def fmt(x, digits=2):
+    return "n/a" if x is None else f"{x:.{digits}f}"
+
+
+def cache_tables(runs, foot):
+    """Per test variant (test, n): {size: {alloc: (med, lo, hi, med_cycles)}}."""
+    table = {}
+    for (test, n, size, alloc), vals in runs.items():
+        ns = sorted(v[0] for v in vals)
+        cy = [v[1] for v in vals]
+        table.setdefault((test, n), {}).setdefault(size, {})[alloc] = (
+            med(ns), ns[0], ns[-1], med(cy), len(ns))
+    return table
+
+
+def variant_name(test, n):
+    return f"{test} n={n}" if test == "bulk" else test
+
+
+def summary_ratios(table):
+    """Median over sizes (and bulk counts) of the ratio of medians."""
+    out = {}
+    for test in TESTS:
+        rs = []
+        for (t, _n), by_size in table.items():
+            if t != test:
+                continue
+            for a in by_size.values():
+                if "slabifier" in a and "slub" in a:
+                    rs.append(ratio(a["slabifier"][0], a["slub"][0]))
+        rs = [r for r in rs if r is not None]
+        out[test] = round(med(rs), 4) if rs else None
+    return out
+
+
+def parse_sys(text):
+    """{phase: {key: value}}, workloads, idle counters, from bench-sys lines."""
+    d = {"phases": {}, "workloads": {}, "idle": None, "info": {}}
+    if not text:
+        return d
+    for line in text.splitlines():
+        m = SYS.search(line)
+        if not m:
+            continue
+        kv = dict(p.split("=", 1) for p in m.group(1).split() if "=" in p)
+        if "phase" in kv:
+            d["phases"][kv.pop("phase")] = {k: int(v) for k, v in kv.items()}
+        elif "workload" in kv:
+            d["workloads"][kv.pop("workload")] = {k: int(v) for k, v in kv.items()}
+        elif "idle_s" in kv:
+            d["idle"] = {k: int(v) for k, v in kv.items()}
+        else:
+            d["info"].update(kv)
+    return d
+
+
+def plot(report, flavour, label, table):
+    """ns/op by size, one PNG and one SVG per test variant; returns names."""
+    made = []
+    variants = sorted(table, key=lambda tn: (TESTS.index(tn[0])
+                                             if tn[0] in TESTS else 99, tn[1]))
+    for test, n in variants:
+        if test in PHASES:
+            continue
+        by_size = table[(test, n)]
+        base = f"{flavour}-{test}" + (f"-{n}" if test == "bulk" else "")
+        dat = os.path.join(report, "data", base + ".dat")
+        with open(dat, "w") as f:
+            f.write("# size  sf_med sf_min sf_max  slub_med slub_min slub_max (ns/op)\n")
+            for size in sorted(by_size):
+                a = by_size[size]
+                if "slabifier" not in a or "slub" not in a:
+                    continue
+                s, u = a["slabifier"], a["slub"]
+                f.write(f"{size} {s[0]:.3f} {s[1]:.3f} {s[2]:.3f} "
+                        f"{u[0]:.3f} {u[1]:.3f} {u[2]:.3f}\n")
+        title = f"{variant_name(test, n)}: ns per object by size ({label})"
+        for term, ext in (("pngcairo size 900,540", "png"),
+                          ("svg size 900,540 dynamic", "svg")):
+            out = os.path.join(report, f"{base}.{ext}")
+            gp = f"""
+set terminal {term}
+set output '{out}'
+set title "{title}" noenhanced
+set logscale x 2
+set xlabel 'object size (bytes)'
+set ylabel 'ns per object (median, bars: min..max)'
+set key top left
+set grid
+set yrange [0:*]
+plot '{dat}' using 1:2:3:4 with yerrorlines lw 2 title 'slabifier', \\
+     '{dat}' using 1:5:6:7 with yerrorlines lw 2 title 'SLUB'
+"""
+            r = subprocess.run(["gnuplot"], input=gp, text=True,
+                               capture_output=True)
+            if r.returncode != 0:
+                sys.stderr.write(f"gnuplot failed for {out}: {r.stderr}\n")
+            else:
+                made.append(os.path.basename(out))
+    return made
+
+
+def md_cache_section(flavour, label, table, foot, start, plots):
+    L = [f"## Cache level: {label}", ""]
+    if start:
+        L += [f"Module parameters as run: `{start}`", ""]
+    sizes = sorted({s for by in table.values() for s in by})
+    variants = [v for v in sorted(table, key=lambda tn: (
+        TESTS.index(tn[0]) if tn[0] in TESTS else 10 + PHASES.index(tn[0]),
+        tn[1]))]
+    main = [v for v in variants if v[0] in TESTS]
+    L += ["### Ratio slabifier / SLUB (median ns per object; < 1 means the "
+          "slabifier is faster)", ""]
+    L.append("| test | " + " | ".join(str(s) for s in sizes) + " | median |")
+    L.append("|---" * (len(sizes) + 2) + "|")
+    for v in main + [v for v in variants if v[0] in PHASES]:
+        by = table[v]
+        rs = []
+        cells = []
+        for s in sizes:
+            a = by.get(s, {})
+            r = ratio(a.get("slabifier", (None,))[0], a.get("slub", (None,))[0])
+            cells.append(fmt(r))
+            if r is not None:
+                rs.append(r)
+        L.append(f"| {variant_name(*v)} | " + " | ".join(cells) +
+                 f" | {fmt(med(rs))} |")
+    L += ["", "n_alloc and n_free are the two halves of n_alloc_n_free "
+          "(the batch of allocations, then the batch of frees).", ""]
+
+    L += ["### Raw figures: ns per object, median [min..max] over the "
+          "repetitions; cycles per object (median)", ""]
+    L.append("| test | size | slabifier ns | SLUB ns | slabifier cycles | "
+             "SLUB cycles | reps |")
+    L.append("|---|---|---|---|---|---|---|")
+    for v in main + [v for v in variants if v[0] in PHASES]:
+        for s in sizes:
+            a = table[v].get(s, {})
+            if "slabifier" not in a or "slub" not in a:
+                continue
+            sf, su = a["slabifier"], a["slub"]
+            L.append(f"| {variant_name(*v)} | {s} | {sf[0]:.1f} "
+                     f"[{sf[1]:.1f}..{sf[2]:.1f}] | {su[0]:.1f} "
+                     f"[{su[1]:.1f}..{su[2]:.1f}] | {sf[3]:.0f} | "
+                     f"{su[3]:.0f} | {min(sf[4], su[4])} |")
+    L.append("")
+    if foot:
+        L += ["### Pages spanned by the slabs of one live batch "
+              "(n_alloc_n_free, first repetition)", ""]
+        L.append("| size | objects | slabifier pages | SLUB pages | ratio |")
+        L.append("|---|---|---|---|---|")
+        for s in sorted({k[0] for k in foot}):
+            sf, su = foot.get((s, "slabifier")), foot.get((s, "slub"))
+            if not sf or not su:
+                continue
+            L.append(f"| {s} | {sf[0]} | {sf[1]} | {su[1]} | "
+                     f"{fmt(ratio(sf[1], su[1]))} |")
+        L.append("")
+    if plots:
+        L += ["### Plots", ""]
+        for p in plots:
+            if p.endswith(".png"):
+                svg = p[:-4] + ".svg"
+                L.append(f"- [{p}]({p}) ([SVG]({svg}))")
+        L.append("")
+    return L
+
+
+def main():
+    raw, report = sys.argv[1], sys.argv[2]
+    os.makedirs(os.path.join(report, "data"), exist_ok=True)
+    md = ["# modslab benchmarks: the slabifier against SLUB", ""]
+    md += [
+        "Produced by `make bench` from the console logs in `raw/`.  Every "
+        "figure below is read from those logs; what was not measured says so.",
+        "",
+        "## Method",
+        "",
+        "- Cache level: the module `bench/modslab_bench.c`, loaded into a "
+        "SLUB kernel built with the modslab framework beside SLUB, creates "
+        "for every size a slabifier cache (slabifier over the buddy page "
+        "allocator, framework API) and a SLUB cache (`kmem_cache_create`, "
+        "same size, alignment 0, `SLAB_NO_MERGE`) in the same boot.  Each "
+        "test runs once untimed on each cache, then the repetitions "
+        "alternate the order (even: slabifier first, odd: SLUB first).",
+        "- Tests, all per object (one allocation and one free): "
+        "`alloc_free` (pairs, one object live); `n_alloc_n_free` (a batch "
+        "of allocations, then its frees); `bulk n=N` (bulk allocation of N "
+        "then bulk free, repeated); `remote_free` (a kthread on CPU 0 "
+        "allocates, one on CPU 1 frees, through a 256-slot ring; wall time "
+        "from the start signal to the last free).",
+        "- Timing: `ktime_get_ns()` (TSC clocksource, booted with "
+        "`tsc=reliable`) and `get_cycles()` around each repetition; "
+        "median and min..max over the repetitions.",
+        "- Machine: the build host, 2 cores; QEMU in TCG mode (no KVM), "
+        "`-smp 2 -m 1024`, `-cpu max`.  TCG translates guest code, so "
+        "absolute times are those of an emulator and instruction costs are "
+        "not those of hardware: locked and double-word atomics "
+        "(`cmpxchg16b`, which SLUB's fast path uses) and `pushf/cli/popf` "
+        "(the slabifier's local lock) cost what QEMU's helpers cost.  "
+        "Ratios under TCG rank code paths, they do not predict hardware.  "
+        "UML runs kernel code natively on one CPU (no remote_free there).",
+        "- Whole kernel: the MODSLAB kernel and the SLUB kernel booted back "
+        "to back with the same command (`guest-bench-system`): `Slab:` and "
+        "`SUnreclaim:` after boot and after each workload, workload wall "
+        "times (from /proc/uptime, 10 ms resolution), and interrupts over "
+        "an idle period.",
+        "",
+    ]
+    js = {k: None for k in ["alloc_free", "n_alloc_n_free", "bulk",
+                            "remote_free", "slab_memory", "workload_wall",
+                            "idle_wakeups"]}
+    js["flavours"] = {}
+    js["not_measured"] = {}
+
+    for flavour, label in FLAVOURS:
+        text = read(os.path.join(raw, f"cache-{flavour}.log"))
+        runs, foot, start = parse_cache(text) if text else ({}, {}, None)
+        if not runs:
+            why = (read(os.path.join(raw, f"cache-{flavour}.status")) or
+                   "not measured: no benchmark lines in the log").strip()
+            md += [f"## Cache level: {label}", "", why, ""]
+            js["not_measured"][f"cache_{flavour}"] = why
+            continue
+        table = cache_tables(runs, foot)
+        plots = plot(report, flavour, label, table)
+        md += md_cache_section(flavour, label, table, foot, start, plots)
+        sr = summary_ratios(table)
+        fr = [ratio(foot[(s, "slabifier")][1], foot[(s, "slub")][1])
+              for s in {k[0] for k in foot}
+              if (s, "slabifier") in foot and (s, "slub") in foot]
+        sr["footprint_pages"] = round(med(fr), 4) if fr else None
+        sr["label"] = label
+        sr["per_size"] = {
+            variant_name(*v): {
+                str(s): {a: {"median_ns": round(x[0], 3),
+                             "min_ns": round(x[1], 3),
+                             "max_ns": round(x[2], 3),
+                             "median_cycles": round(x[3], 1),
+                             "reps": x[4]}
+                         for a, x in by.items()}
+                for s, by in sorted(table[v].items())}
+            for v in table}
+        js["flavours"][flavour] = sr
+    # The top-level cache keys: TCG (two CPUs, every test); UML when TCG
+    # has none.
+    for flavour in ("tcg", "uml"):
+        f = js["flavours"].get(flavour)
+        if not f:
+            continue
+        for k in TESTS:
+            if js[k] is None and f.get(k) is not None:
+                js[k] = f[k]
+                js.setdefault("source", {})[k] = flavour
+
+    # Whole kernel
+    status = (read(os.path.join(raw, "system.status")) or
+              "not measured: no whole-kernel run").strip()
+    sys_d = {c: parse_sys(read(os.path.join(raw, f"system-{c}.log")))
+             for c in ("slub", "modslab")}
+    md += ["## Whole kernel: MODSLAB kernel against SLUB kernel "
+           "(QEMU TCG, 2 CPUs)", ""]
+    complete = all(d["phases"].get("boot") and d["idle"] is not None
+                   for d in sys_d.values())
+    if not status.startswith("measured") and not complete:
+        md += [status, ""]
+        for k in ("slab_memory", "workload_wall", "idle_wakeups"):
+            js["not_measured"][k] = status
+    else:
+        if not status.startswith("measured"):
+            md += [f"Note: {status}; the figures below are from consoles "
+                   "where the guest command finished.", ""]
+        su, mo = sys_d["slub"], sys_d["modslab"]
+        md += [f"Guest command: rounds/files/idle = "
+               f"{su['info'].get('rounds')}/{su['info'].get('files')}/"
+               f"{su['info'].get('idle')} s.  Both kernels booted with "
+               "`kunit.enable=0 tsc=reliable`.", ""]
+        md += ["| phase | SLUB Slab: kB | MODSLAB Slab: kB | ratio | "
+               "SLUB SUnreclaim: kB | MODSLAB SUnreclaim: kB | ratio |",
+               "|---|---|---|---|---|---|---|"]
+        slab_rs = []
+        for ph in su["phases"]:
+            a, b = su["phases"][ph], mo["phases"].get(ph)
+            if not b:
+                continue
+            r1 = ratio(b.get("Slab_kb"), a.get("Slab_kb"))
+            r2 = ratio(b.get("SUnreclaim_kb"), a.get("SUnreclaim_kb"))
+            if r1 is not None and b.get("Slab_kb"):
+                slab_rs.append(r1)
+            md.append(f"| {ph} | {a.get('Slab_kb')} | {b.get('Slab_kb')} | "
+                      f"{fmt(r1)} | {a.get('SUnreclaim_kb')} | "
+                      f"{b.get('SUnreclaim_kb')} | {fmt(r2)} |")
+        md.append("")
+        if any(not mo["phases"][p].get("Slab_kb") for p in mo["phases"]):
+            md += ["The MODSLAB kernel reports `Slab: 0` in some phase: its "
+                   "slab memory is not accounted in /proc/meminfo there, so "
+                   "no ratio is taken from that phase.", ""]
+        js["slab_memory"] = round(med(slab_rs), 4) if slab_rs else None
+        md += ["| workload | SLUB wall s | MODSLAB wall s | ratio |",
+               "|---|---|---|---|"]
+        wall_rs = []
+        for w in su["workloads"]:
+            a, b = su["workloads"][w], mo["workloads"].get(w)
+            if not b:
+                continue
+            r = ratio(b.get("wall_cs"), a.get("wall_cs"))
+            if r is not None:
+                wall_rs.append(r)
+            md.append(f"| {w} | {a['wall_cs'] / 100:.2f} | "
+                      f"{b['wall_cs'] / 100:.2f} | {fmt(r)} |")
+        md.append("")
+        js["workload_wall"] = round(med(wall_rs), 4) if wall_rs else None
+        if su["idle"] and mo["idle"]:
+            md += [f"Over {su['idle']['idle_s']} s idle (no tracing in these "
+                   "configurations, so wakeups are counted, not attributed "
+                   "to a cause: local timer interrupts from "
+                   "/proc/interrupts LOC, timer softirqs from "
+                   "/proc/softirqs, all interrupts from /proc/stat):", "",
+                   "| counter | SLUB | MODSLAB | ratio |", "|---|---|---|---|"]
+            for k in ("local_timer_irqs", "timer_softirqs", "interrupts"):
+                a, b = su["idle"][k], mo["idle"][k]
+                md.append(f"| {k} | {a} | {b} | {fmt(ratio(b, a))} |")
+            md.append("")
+            r = ratio(mo["idle"]["local_timer_irqs"],
+                      su["idle"]["local_timer_irqs"])
+            js["idle_wakeups"] = round(r, 4) if r is not None else None
+            js["idle_wakeups_counts"] = {
+                "slub": su["idle"]["local_timer_irqs"],
+                "modslab": mo["idle"]["local_timer_irqs"],
+                "modslab_minus_slub": mo["idle"]["local_timer_irqs"] -
+                su["idle"]["local_timer_irqs"],
+                "counter": "LOC (local timer interrupts) over "
+                           f"{su['idle']['idle_s']} s idle"}
+        js["system"] = {c: sys_d[c] for c in sys_d}
+    js["system_status"] = status
+
+    md += ["## Summary (bench.json)", "",
+           "Median over all sizes (and bulk counts) of the ratio "
+           "modslab/SLUB of the medians; the cache keys come from QEMU TCG "
+           "unless noted.  null = not measured.", "",
+           "| key | value |", "|---|---|"]
+    for k in ["alloc_free", "n_alloc_n_free", "bulk", "remote_free",
+              "slab_memory", "workload_wall", "idle_wakeups"]:
+        v = js[k]
+        md.append(f"| {k} | {'null (not measured)' if v is None else v} |")
+    if "uml" in js["flavours"]:
+        md += ["", "UML (1 CPU, native): " + ", ".join(
+            f"{k} {fmt(js['flavours']['uml'].get(k), 3)}"
+            for k in TESTS if k != "remote_free")]
+    md.append("")
+
+    with open(os.path.join(report, "bench.md"), "w") as f:
+        f.write("\n".join(md))
+    with open(os.path.join(report, "bench.json"), "w") as f:
+        json.dump(js, f, indent=1, sort_keys=False)
+        f.write("\n")
+    print("\n".join(md[md.index("## Summary (bench.json)"):]))
+
+
+if __name__ == "__main__":
+    main()
