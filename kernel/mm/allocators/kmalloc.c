@@ -15,7 +15,9 @@
  * most systems never need them.  A request that may not sleep cannot make
  * a cache (that takes slab_mutex); it is served by whole pages from
  * ZONE_DMA instead, and the cache is made by a work item for the requests
- * that follow.
+ * that follow.  They live in an array of their own: the kmalloc array is
+ * read-only after boot, and the constant-size kmalloc() inlines reach
+ * __kmalloc_cache_noprof() with NULL for a DMA size, which looks here.
  */
 
 #define pr_fmt(fmt) "slab: " fmt
@@ -90,6 +92,7 @@ static void kmalloc_dma_make(struct work_struct *work);
 static DECLARE_WORK(kmalloc_dma_work, kmalloc_dma_make);
 static DEFINE_MUTEX(kmalloc_dma_mutex);
 static DECLARE_BITMAP(kmalloc_dma_wanted, KMALLOC_SHIFT_HIGH + 1);
+static struct kmem_cache *kmalloc_dma_caches[KMALLOC_SHIFT_HIGH + 1];
 
 /* The size of kmalloc index @idx: 96, 192, or a power of two. */
 static unsigned int kmalloc_idx_size(unsigned int idx)
@@ -109,14 +112,13 @@ static struct kmem_cache *kmalloc_dma_create(unsigned int idx)
 	else
 		snprintf(name, sizeof(name), "dma-kmalloc-%u", size);
 	mutex_lock(&kmalloc_dma_mutex);
-	s = READ_ONCE(kmalloc_caches[KMALLOC_DMA][idx]);
+	s = kmalloc_dma_caches[idx];
 	if (!s) {
 		s = kmem_cache_create(name, size, ARCH_KMALLOC_MINALIGN,
 				      SLAB_CACHE_DMA | SLAB_KMALLOC |
 				      SLAB_NO_MERGE, NULL);
-		/* Publish the cache only once it is fully made. */
-		if (s)
-			smp_store_release(&kmalloc_caches[KMALLOC_DMA][idx], s);
+		if (s)	/* published only once fully made */
+			smp_store_release(&kmalloc_dma_caches[idx], s);
 		else
 			pr_warn("could not make %s; DMA requests of that size use whole pages\n",
 				name);
@@ -162,7 +164,7 @@ static struct kmem_cache *kmalloc_cache_for(size_t size, kmem_buckets *b,
 	idx = size <= 192 ? kmalloc_size_index[size_index_elem(size)] :
 			    fls(size - 1);
 	/* Pairs with the release in kmalloc_dma_create(). */
-	s = smp_load_acquire(&kmalloc_caches[KMALLOC_DMA][idx]);
+	s = smp_load_acquire(&kmalloc_dma_caches[idx]);
 	if (s)
 		return s;
 	if (gfpflags_allow_blocking(flags) && slab_state >= UP)

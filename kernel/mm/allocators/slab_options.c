@@ -184,14 +184,14 @@ static int __init setup_slab_param(const char *option, const char *param,
 	return 1;
 }
 
-#define SLAB_PARAM(_opt, _param)					\
+#define SLAB_PARAM(_param)						\
 static int __init setup_##_param(char *str)				\
 {									\
-	return setup_slab_param("slab_" _opt "=", #_param, str);	\
+	return setup_slab_param("slab_" #_param "=", #_param, str);	\
 }									\
-__setup("slab_" _opt "=", setup_##_param);				\
-__setup_param("slub_" _opt "=", slub_##_param, setup_##_param, 0)
+__setup("slab_" #_param "=", setup_##_param);				\
+__setup_param("slub_" #_param "=", slub_##_param, setup_##_param, 0)
 
-SLAB_PARAM("min_order", min_order);
-SLAB_PARAM("max_order", max_order);
-SLAB_PARAM("min_objects", min_objects);
+SLAB_PARAM(min_order);
+SLAB_PARAM(max_order);
+SLAB_PARAM(min_objects);
