@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 CONFIG ?= slub
 
-.PHONY: help deps tree save-patches kunit kernel boot lint check run bench patches clean distclean
+.PHONY: help deps tree save-patches kunit kernel boot lint fuzz check run bench patches clean distclean
 
 help:
 	@sed -n 's/^## //p' README.md
@@ -30,6 +30,9 @@ boot: deps
 
 lint: tree
 	@$(S)/lint.sh
+
+fuzz: deps
+	@$(S)/fuzz.sh
 
 check: deps
 	@$(S)/check.sh

@@ -8,6 +8,7 @@
 #   FUZZ_PATCH=file  build the core from copies patched with file (a patch
 #                    from the top of the repository), e.g. to check that a
 #                    planted bug is caught; the tree is not touched
+#   FUZZ_HARDENED=1  build with CONFIG_SLAB_FREELIST_HARDENED
 #
 # The corpus stays in build/fuzz/corpus; crashing inputs go to
 # build/fuzz/crashes/ (replay one with build/fuzz/modslab-fuzz <file>, with
@@ -35,6 +36,7 @@ patch_arg=()
 # A patched build must not share objects with the plain one
 rm -rf "$OUT/obj" "$OUT/src"
 if ! make -s -C "$TOP/tools/testing/modslab" O="$OUT" "${patch_arg[@]}" \
+	HARDENED="${FUZZ_HARDENED:-0}" \
 	-j"$JOBS" >"$OUT/build.log" 2>&1; then
 	tail -n 30 "$OUT/build.log" >&2
 	fail "the fuzz target does not build (log: $OUT/build.log); a core file may use a kernel primitive tools/testing/modslab/shim/ lacks"

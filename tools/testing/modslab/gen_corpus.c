@@ -4,6 +4,8 @@
  * feature, so that fuzzing starts from inputs that reach every deriver.
  *
  *	gen-corpus <dir>
+ *	gen-corpus --known-bugs <dir>	inputs that show bugs not fixed yet
+ *					(run them with MODSLAB_FUZZ_STRICT=1)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,8 +95,36 @@ int main(int argc, char **argv)
 		rcu_res[] = { 7 | 2 << 5, 1 };
 	unsigned int s;
 
+	if (argc == 3 && !strcmp(argv[1], "--known-bugs")) {
+		/*
+		 * Debug cache F+P of 64 byte objects: allocate three, free one
+		 * and write into it, validate (which quarantines it while it is
+		 * on the base's free list), free another; destroying the cache
+		 * at the end frees the quarantined one to the base again.
+		 */
+		create(0, 4, NULL, 0x05, 0, 6);
+		b(OP_ALLOC); b(0); b(0); b(0); b(0xff);	/* 0xff: no action on the new slab */
+		b(OP_ALLOC); b(0); b(0); b(0);
+		b(OP_ALLOC); b(0); b(0); b(0);
+		b(OP_CORRUPT); b(0); b(2 | 0x80); b(0); b(0);
+		b(OP_FREE); b(0); b(0); b(0);
+		save(argv[2], "validate-free-damaged-then-destroy");
+		/*
+		 * dma over a reserve of one page: when the base fails, the
+		 * reserve's page, from ZONE_DMA32, makes a slab of the cache.
+		 */
+		{
+			static const unsigned char res_dma[] = { 7, 2 };
+
+			create(0, 2, res_dma, 0, 0, 6);
+			b(OP_INJECT); b(0);		/* the next page allocation fails */
+			b(OP_ALLOC); b(0); b(0); b(0); b(0xff);
+			save(argv[2], "dma-over-reserve");
+		}
+		return 0;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: %s <corpus directory>\n", argv[0]);
+		fprintf(stderr, "usage: %s [--known-bugs] <corpus directory>\n", argv[0]);
 		return 2;
 	}
 	for (s = 0; s < 24; s += 3) {

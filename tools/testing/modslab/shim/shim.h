@@ -48,7 +48,7 @@
 #define CONFIG_STACKDEPOT		1
 #define CONFIG_HAVE_ALIGNED_STRUCT_PAGE	1
 #define CONFIG_MODSLAB_FRAMEWORK	1
-#define CONFIG_SLAB_FREELIST_HARDENED	1
+/* CONFIG_SLAB_FREELIST_HARDENED: from the Makefile, HARDENED=1 */
 
 #define __ARG_PLACEHOLDER_1 0,
 #define __take_second_arg(__ignored, val, ...) val
