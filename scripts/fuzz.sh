@@ -3,7 +3,7 @@
 # make fuzz: build the modslab core in user space with ASan, UBSan and
 # libFuzzer (tools/testing/modslab/) and fuzz it, in one process.
 #
-#   FUZZ_RUNS=n      executions to run (default 150000, about ten minutes)
+#   FUZZ_RUNS=n      executions to run (default 220000, about ten minutes)
 #   FUZZ_SECONDS=s   run for s seconds instead (make check: 90)
 #   FUZZ_PATCH=file  build the core from copies patched with file (a patch
 #                    from the top of the repository), e.g. to check that a
@@ -49,8 +49,8 @@ if [ -n "${FUZZ_SECONDS:-}" ]; then
 	limit=(-max_total_time="$FUZZ_SECONDS")
 	what="$FUZZ_SECONDS seconds"
 else
-	limit=(-runs="${FUZZ_RUNS:-150000}")
-	what="${FUZZ_RUNS:-150000} executions"
+	limit=(-runs="${FUZZ_RUNS:-220000}")
+	what="${FUZZ_RUNS:-220000} executions"
 fi
 progress "fuzz: $what"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}

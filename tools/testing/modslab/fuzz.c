@@ -1163,6 +1163,7 @@ static void do_create(struct fcache *fc)
 /* Free everything and destroy; with @leak, destroy with objects left. */
 static void do_destroy(struct fcache *fc, bool leak)
 {
+	unsigned int i;
 	bool corrupt;
 	int ret;
 
@@ -1184,13 +1185,21 @@ static void do_destroy(struct fcache *fc, bool leak)
 			drop_free_faults(fc);
 		}
 	}
+	/* Quarantined objects go back to the cache when it is destroyed */
+	for (i = 0; i < fc->nr; ) {
+		if (fc->objs[i].flags & OBJ_QUARANTINED)
+			release(fc, i, &corrupt);
+		else
+			i++;
+	}
 	while (fc->nr > (leak ? 1u : 0u)) {
 		void *p = release(fc, fc->nr - 1, &corrupt);
 
 		slab_cache_free(fc->c, p);
 		n_ops++;
 	}
-	/* Quarantined objects go back to the cache when it is destroyed */
+	if (!fc->nr)
+		leak = false;
 	while (fc->nr_quar) {
 		struct fobj *o = &fc->quar[--fc->nr_quar];
 
