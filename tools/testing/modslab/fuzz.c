@@ -126,9 +126,6 @@ static const char *cur_op = "-";
 /*
  * Known bugs the test stays away from until they are fixed;
  * MODSLAB_FUZZ_STRICT=1 goes there:
- *  - validating a debug cache while one of its free objects is damaged
- *    makes the object's release at destroy a second free into the base
- *    (derive_debug.c);
  *  - a layer forcing a zone or a node over a reserve gets the reserve's
  *    pages, from any zone and node, when the base fails;
  *  - dma or dma32 over an interleave allocator whose nodes have no such
@@ -293,31 +290,6 @@ static bool expect_pending(struct fcache *fc, enum slab_debug_error err, const v
 	return false;
 }
 
-/* May the cache be validated now? */
-static bool may_validate(struct fcache *fc)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr_expects && !strict; i++) {
-		if (expects[i].fc == fc && expects[i].err == SLABDBG_ERR_POISON)
-			return false;
-	}
-	return true;
-}
-
-/* Faults in free objects are found when they are handed out, or never. */
-static void drop_free_faults(struct fcache *fc)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr_expects; ) {
-		if (expects[i].fc == fc && expects[i].err == SLABDBG_ERR_POISON)
-			expects[i] = expects[--nr_expects];
-		else
-			i++;
-	}
-}
-
 static unsigned int expect_count(struct fcache *fc)
 {
 	unsigned int i, n = 0;
@@ -404,10 +376,28 @@ static void fz_slab_type(struct folio *folio, bool set)
 {
 	const u8 *lo = folio_address(folio);
 	const u8 *hi = lo + (PAGE_SIZE << folio_order(folio));
-	unsigned int i;
+	unsigned int i, c;
 
 	if (set)
 		return;
+	/* Quarantined while free: goes with its slab, unless handed out before */
+	for (c = 0; c < NR_CACHES; c++) {
+		struct fcache *fc = &caches[c];
+
+		for (i = 0; fc->used && i < fc->nr_quar; ) {
+			const u8 *p = fc->quar[i].p;
+
+			if (p < lo || p >= hi) {
+				i++;
+				continue;
+			}
+			CHECK(fc->quar[i].flags & OBJ_MAYBE,
+			      "slab %p freed with quarantined object %p", lo, p);
+			shadow_mark(p, fc->usable, false);
+			fc->quar[i] = fc->quar[--fc->nr_quar];
+			fc->nr_maybe--;
+		}
+	}
 	for (i = 0; i < nr_expects; ) {
 		const u8 *p = expects[i].ptr;
 
@@ -1179,11 +1169,7 @@ static void do_destroy(struct fcache *fc, bool leak)
 		leak = false;
 	if (fc->ch.dbg) {
 		/* Faults still pending are found now */
-		if (may_validate(fc))
-			validate(fc);
-		else {
-			drop_free_faults(fc);
-		}
+		validate(fc);
 	}
 	/* Quarantined objects go back to the cache when it is destroyed */
 	for (i = 0; i < fc->nr; ) {
@@ -1495,8 +1481,7 @@ static void do_corrupt(struct fcache *fc)
 		o->flags = OBJ_CORRUPT;
 		expect_report(fc, SLABDBG_ERR_REDZONE, p);
 		if (b & 0x80) {
-			if (may_validate(fc))
-				validate(fc);
+			validate(fc);
 		}
 		break;
 	case 2: {
@@ -1513,7 +1498,7 @@ static void do_corrupt(struct fcache *fc)
 		readers_forget(p);
 		p[off] = p[off] == 0x42 ? 0x43 : 0x42;
 		expect_report(fc, SLABDBG_ERR_POISON, p);
-		if ((b & 0x80) && strict)
+		if (b & 0x80)
 			validate(fc);
 		break;
 	}
@@ -1528,7 +1513,7 @@ static void do_corrupt(struct fcache *fc)
 			return;
 		base[used + rd16() % len] ^= 0x11;
 		expect_report(fc, SLABDBG_ERR_PADDING, base);
-		if ((b & 0x80) && may_validate(fc))
+		if (b & 0x80)
 			validate(fc);
 		break;
 	}
@@ -1734,7 +1719,7 @@ static void step(void)
 		break;
 	case OP_VALIDATE:
 		fc = step_cache();
-		if (fc && fc->ch.dbg && !fc->dead && may_validate(fc))
+		if (fc && fc->ch.dbg && !fc->dead)
 			validate(fc);
 		break;
 	case OP_QUERY:
