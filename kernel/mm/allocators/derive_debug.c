@@ -311,6 +311,7 @@ static void dbg_init_slot(struct dbg_cache *dc, void *slot)
 
 	dbg_set_redzones(dc, slot, SLUB_RED_INACTIVE);
 	dbg_poison(dc, slot);
+	m->freeptr = NULL;	/* one-object slabs never link it */
 	m->state = DBG_STATE_FREE;
 	if (dc->flags & SLABDBG_USER)
 		memset(m->track, 0, 2 * sizeof(m->track[0]));
@@ -740,6 +741,16 @@ static int dbg_validate_slot(struct dbg_cache *dc, void *slot)
 	case DBG_STATE_QUARANTINE_FREE:
 		return 0;
 	case DBG_STATE_FREE:
+		if ((dc->flags & SLABDBG_SANITY) && m->freeptr &&
+		    !slab_cache_valid(dc->base, m->freeptr)) {
+			/* Cut the base's list here rather than follow it */
+			dbg_report(dc, SLABDBG_ERR_METADATA, slot,
+				   dbg_obj(dc, slot), "Freepointer corrupt",
+				   NULL, "Free list truncated; the objects after it are leaked");
+			m->freeptr = NULL;
+			m->state = DBG_STATE_QUARANTINE_FREE;
+			return 1;
+		}
 		ok = dbg_check_slot(dc, slot, SLUB_RED_INACTIVE, true, &f);
 		held = false;
 		break;

@@ -8,7 +8,9 @@
  */
 #include <kunit/test.h>
 #include <linux/allocator_derive.h>
+#include <linux/cpumask.h>
 #include <linux/err.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -285,6 +287,35 @@ static void debug_validate_then_destroy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o.reports, 1U);
 }
 
+/*
+ * F: a free object's link in the base's free list is checked.  The link
+ * sits right after the right red zone (see derive_debug.c).
+ */
+static void debug_freeptr_corrupt(struct kunit *test)
+{
+	struct dbg_observer o;
+	struct slab_cache *c;
+	u8 *objs[3];
+	int i;
+
+	c = dbg_cache(test, SLABDBG_SANITY | SLABDBG_REDZONE, "debug-freeptr",
+		      64, NULL, &o);
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		objs[i] = slab_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		slab_cache_free(c, objs[i]);
+	*(unsigned long *)(objs[1] + 64 + sizeof(void *)) = 0x1000;
+	KUNIT_EXPECT_EQ(test, slab_debug_validate(c), 1);
+	KUNIT_EXPECT_EQ(test, slab_debug_errors(c, SLABDBG_ERR_METADATA), 1UL);
+	/* The list was cut, not followed: the cache still works */
+	dbg_expect_working(test, c, objs[1]);
+	KUNIT_EXPECT_EQ(test, o.reports, 1U);
+	/* The objects cut off are leaked with their slab: reported */
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), -EBUSY);
+}
+
 static void debug_double_free(struct kunit *test)
 {
 	struct slab_cache_stats st;
@@ -491,6 +522,55 @@ static void debug_bulk_and_shrink(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 }
 
+static int dbg_stress_fn(void *arg)
+{
+	struct slab_cache *c = arg;
+	unsigned int i;
+	void *p[32];
+
+	while (!kthread_should_stop()) {
+		for (i = 0; i < ARRAY_SIZE(p); i++) {
+			p[i] = slab_cache_alloc(c, GFP_KERNEL);
+			if (p[i])
+				memset(p[i], i, c->object_size);
+		}
+		for (i = 0; i < ARRAY_SIZE(p); i++)
+			slab_cache_free(c, p[i]);
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Validation and shrinking race with allocation and free on other CPUs */
+static void debug_concurrent_validate(struct kunit *test)
+{
+	struct task_struct *t[2];
+	struct dbg_observer o;
+	struct slab_cache *c;
+	int i, cpu, found = 0;
+
+	c = dbg_cache(test, SLABDBG_ALL, "debug-concurrent", 56, NULL, &o);
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		t[i] = kthread_create(dbg_stress_fn, c, "dbg_stress/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+		cpu = cpumask_nth(i % num_online_cpus(), cpu_online_mask);
+		kthread_bind(t[i], cpu);
+		wake_up_process(t[i]);
+	}
+	for (i = 0; i < 200; i++) {
+		found += slab_debug_validate(c);
+		if (!(i % 16))
+			slab_cache_shrink(c, NULL, NULL);
+		cond_resched();
+	}
+	for (i = 0; i < ARRAY_SIZE(t); i++)
+		kthread_stop(t[i]);
+	KUNIT_EXPECT_EQ(test, found, 0);
+	KUNIT_EXPECT_EQ(test, o.reports, 0U);
+	KUNIT_EXPECT_EQ(test, slab_debug_validate(c), 0);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
 static struct kunit_case debug_cases[] = {
 	KUNIT_CASE(debug_refusals),
 	KUNIT_CASE(debug_layout),
@@ -499,12 +579,14 @@ static struct kunit_case debug_cases[] = {
 	KUNIT_CASE(debug_poison_use_after_free),
 	KUNIT_CASE(debug_poison_validate),
 	KUNIT_CASE(debug_validate_then_destroy),
+	KUNIT_CASE(debug_freeptr_corrupt),
 	KUNIT_CASE(debug_double_free),
 	KUNIT_CASE(debug_invalid_free),
 	KUNIT_CASE(debug_user_and_trace),
 	KUNIT_CASE(debug_under_ctor),
 	KUNIT_CASE(debug_typesafe_by_rcu),
 	KUNIT_CASE(debug_bulk_and_shrink),
+	KUNIT_CASE(debug_concurrent_validate),
 	{}
 };
 
