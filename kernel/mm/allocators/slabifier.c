@@ -111,12 +111,10 @@
 #include <linux/overflow.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
-#include <linux/random.h>
 #include <linux/reciprocal_div.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <linux/swab.h>
 #include <linux/vmstat.h>
 #include <linux/workqueue.h>
 #include <kunit/visibility.h>
@@ -156,6 +154,7 @@ struct sf_cpu {
  * @partial: slabs with free objects not owned by a CPU.
  * @nr_slabs: all slabs of the cache on this node.
  * @total_objects: objects in those slabs.
+ * @nr_pages: pages of those slabs.
  */
 struct sf_node {
 	spinlock_t		list_lock;	/* see above */
@@ -163,6 +162,7 @@ struct sf_node {
 	struct list_head	partial;
 	atomic_long_t		nr_slabs;
 	atomic_long_t		total_objects;
+	atomic_long_t		nr_pages;
 };
 
 /**
@@ -173,9 +173,11 @@ struct sf_node {
  *	MODSLAB), not the framework's own.
  * @cpu: per-CPU state.
  * @offset: offset of the free pointer in an object.
- * @random: secret the free pointers are encoded with.
  * @objects: objects per slab.
  * @order: slabs are 2^@order pages.
+ * @min_order: order of a slab when one of @order cannot be had: the
+ *	smallest that holds an object, or @order for caches with hooks.
+ * @min_objects: objects in a slab of @min_order.
  * @usable: usable bytes of an object.
  * @recip: reciprocal of the stride, to turn offsets into indices.
  * @single: one object per slab: no per-CPU layer, no free lists (§6).
@@ -197,9 +199,10 @@ struct sf_cache {
 	/* Used on every allocation and free */
 	struct sf_cpu __percpu	*cpu;
 	unsigned int		offset;
-	unsigned long		random;
 	unsigned int		objects;
 	unsigned int		order;
+	unsigned int		min_order;
+	unsigned int		min_objects;
 	unsigned int		usable;
 	struct reciprocal_value	recip;
 	bool			single;
@@ -346,33 +349,17 @@ static inline struct sf_cache *to_sf(struct slab_cache *c)
 }
 
 /*
- * Free pointers are stored encoded with a per-cache secret and their own
- * address when the kernel hardens free lists, as SLUB does, so that an
- * overwritten free pointer does not lead the allocator to an arbitrary
- * address.
+ * Free pointers are stored as they are: derivers that check objects (the
+ * debug deriver) read them to validate free lists.
  */
-static inline void *sf_fp_code(struct sf_cache *sc, void *fp, void *where)
-{
-#ifdef CONFIG_SLAB_FREELIST_HARDENED
-	return (void *)((unsigned long)fp ^ sc->random ^
-			swab((unsigned long)where));
-#else
-	return fp;
-#endif
-}
-
 static inline void *sf_get_fp(struct sf_cache *sc, void *obj)
 {
-	void **where = obj + sc->offset;
-
-	return sf_fp_code(sc, *where, where);
+	return *(void **)(obj + sc->offset);
 }
 
 static inline void sf_set_fp(struct sf_cache *sc, void *obj, void *fp)
 {
-	void **where = obj + sc->offset;
-
-	*where = sf_fp_code(sc, fp, where);
+	*(void **)(obj + sc->offset) = fp;
 }
 
 static inline struct sf_node *sf_node_of(struct sf_cache *sc,
@@ -406,10 +393,10 @@ static void sf_event(struct sf_cache *sc, struct mslab *slab,
 		     struct slab_event *ev)
 {
 	ev->base = mslab_address(slab);
-	ev->objects = sc->objects;
+	ev->objects = sf_read_counters(slab).objects;
 	ev->stride = sc->c.size;
 	ev->object_size = sc->c.object_size;
-	ev->order = sc->order;
+	ev->order = folio_order(mslab_folio(slab));
 	ev->node = mslab_nid(slab);
 }
 
@@ -420,6 +407,7 @@ static void sf_event(struct sf_cache *sc, struct mslab *slab,
 static void sf_free_pages(struct sf_cache *sc, struct mslab *slab)
 {
 	struct folio *folio = mslab_folio(slab);
+	unsigned int order = folio_order(folio);
 
 	slab->cache = NULL;
 	slab->slab_list.next = NULL;
@@ -430,25 +418,47 @@ static void sf_free_pages(struct sf_cache *sc, struct mslab *slab)
 	smp_wmb();
 	mslab_folio_clear(folio);
 	mod_node_page_state(folio_pgdat(folio), sc->vmstat,
-			    -(long)(PAGE_SIZE << sc->order));
-	page_allocator_free(sc->c.page_allocator, folio, sc->order);
+			    -(long)(PAGE_SIZE << order));
+	page_allocator_free(sc->c.page_allocator, folio, order);
+}
+
+/*
+ * Get the pages of a slab: the cache's order, tried without retrying hard,
+ * then the smallest order that holds one object, as SLUB does.
+ */
+static struct folio *sf_alloc_pages(struct sf_cache *sc, gfp_t gfp, int node)
+{
+	struct page_allocator *pa = sc->c.page_allocator;
+	struct folio *folio;
+	gfp_t try;
+
+	gfp |= sc->allocflags;
+	if (sc->min_order == sc->order)
+		return page_allocator_alloc(pa, gfp, sc->order, node);
+
+	try = (gfp | __GFP_NOWARN | __GFP_NORETRY) & ~__GFP_NOFAIL;
+	folio = page_allocator_alloc(pa, try, sc->order, node);
+	if (folio)
+		return folio;
+	return page_allocator_alloc(pa, gfp, sc->min_order, node);
 }
 
 static struct mslab *sf_new_slab(struct sf_cache *sc, gfp_t gfp, int node)
 {
+	unsigned int i, objects;
 	struct slab_event ev;
 	struct folio *folio;
 	struct mslab *slab;
 	struct sf_node *n;
-	unsigned int i;
 	void *p;
 	int err;
 
 	gfp &= ~(__GFP_ZERO | __GFP_HIGHMEM | __GFP_MOVABLE);
-	folio = page_allocator_alloc(sc->c.page_allocator,
-				     gfp | sc->allocflags, sc->order, node);
+	folio = sf_alloc_pages(sc, gfp, node);
 	if (!folio)
 		return NULL;
+	objects = folio_order(folio) == sc->order ? sc->objects :
+		  sc->min_objects;
 
 	slab = folio_mslab(folio);
 	mslab_folio_set(folio, sc->kernel_slab);
@@ -458,9 +468,9 @@ static struct mslab *sf_new_slab(struct sf_cache *sc, gfp_t gfp, int node)
 	INIT_LIST_HEAD(&slab->slab_list);
 	slab->freelist = NULL;
 	slab->counters = 0;
-	slab->objects = sc->objects;
+	slab->objects = objects;
 	mod_node_page_state(folio_pgdat(folio), sc->vmstat,
-			    PAGE_SIZE << sc->order);
+			    PAGE_SIZE << folio_order(folio));
 
 	sf_event(sc, slab, &ev);
 	for (i = 0; i < sc->nr_hooks; i++) {
@@ -474,7 +484,7 @@ static struct mslab *sf_new_slab(struct sf_cache *sc, gfp_t gfp, int node)
 
 	if (!sc->single) {
 		p = ev.base;
-		for (i = 0; i < sc->objects - 1; i++, p += sc->c.size)
+		for (i = 0; i < objects - 1; i++, p += sc->c.size)
 			sf_set_fp(sc, p, p + sc->c.size);
 		sf_set_fp(sc, p, NULL);
 		slab->freelist = ev.base;
@@ -482,7 +492,8 @@ static struct mslab *sf_new_slab(struct sf_cache *sc, gfp_t gfp, int node)
 
 	n = sf_node_of(sc, slab);
 	atomic_long_inc(&n->nr_slabs);
-	atomic_long_add(sc->objects, &n->total_objects);
+	atomic_long_add(objects, &n->total_objects);
+	atomic_long_add(1L << folio_order(folio), &n->nr_pages);
 	return slab;
 
 fail_hook:
@@ -502,7 +513,8 @@ static void sf_discard(struct sf_cache *sc, struct mslab *slab)
 	unsigned int i;
 
 	atomic_long_dec(&n->nr_slabs);
-	atomic_long_sub(sc->objects, &n->total_objects);
+	atomic_long_sub(sf_read_counters(slab).objects, &n->total_objects);
+	atomic_long_sub(1L << folio_order(mslab_folio(slab)), &n->nr_pages);
 	if (sc->nr_hooks) {
 		sf_event(sc, slab, &ev);
 		for (i = sc->nr_hooks; i--; ) {
@@ -693,7 +705,7 @@ static struct mslab *sf_lookup(struct sf_cache *sc, const void *obj,
 	}
 	off = obj - mslab_address(slab);
 	idx = reciprocal_divide(off, sc->recip);
-	if (idx >= sc->objects || idx * sc->c.size != off) {
+	if (idx >= sf_read_counters(slab).objects || idx * sc->c.size != off) {
 		*why = "not the start of an object";
 		return NULL;
 	}
@@ -1158,6 +1170,7 @@ static void slabifier_stats(struct slab_cache *c, struct slab_cache_stats *st)
 			continue;
 		st->num_slabs += atomic_long_read(&n->nr_slabs);
 		st->num_objs += atomic_long_read(&n->total_objects);
+		st->pages += atomic_long_read(&n->nr_pages);
 		spin_lock_irqsave(&n->list_lock, flags);
 		st->partial_slabs += n->nr_partial;
 		list_for_each_entry(slab, &n->partial, slab_list) {
@@ -1169,7 +1182,6 @@ static void slabifier_stats(struct slab_cache *c, struct slab_cache_stats *st)
 	}
 	st->active_objs = st->num_objs - min(free, st->num_objs);
 	st->active_slabs = st->num_slabs - min(empty, st->num_slabs);
-	st->pages = st->num_slabs << sc->order;
 	st->object_size = c->object_size;
 	st->size = c->size;
 	st->objs_per_slab = sc->objects;
@@ -1301,12 +1313,12 @@ static unsigned long sf_free_empty(struct sf_cache *sc)
 				continue;
 			sf_remove_partial(n, slab);
 			list_add(&slab->slab_list, &discard);
-			nr++;
+			nr += 1UL << folio_order(mslab_folio(slab));
 		}
 		spin_unlock_irqrestore(&n->list_lock, flags);
 	}
 	sf_discard_list(sc, &discard);
-	return nr << sc->order;
+	return nr;
 }
 
 /* Move the allocated objects of one frozen slab elsewhere. */
@@ -1314,15 +1326,16 @@ static void sf_evacuate_slab(struct sf_cache *sc, struct mslab *slab,
 			     void *fl, unsigned long *map, slab_move_fn move,
 			     void *private)
 {
+	unsigned int objects = sf_read_counters(slab).objects;
 	void *base = mslab_address(slab);
 	unsigned int idx;
 	void *old, *new;
 
-	bitmap_zero(map, sc->objects);
+	bitmap_zero(map, objects);
 	for (old = fl; old; old = sf_get_fp(sc, old))
 		__set_bit((old - base) / sc->c.size, map);
 
-	for_each_clear_bit(idx, map, sc->objects) {
+	for_each_clear_bit(idx, map, objects) {
 		old = base + idx * sc->c.size;
 		new = sf_alloc(sc, GFP_KERNEL, NUMA_NO_NODE);
 		if (!new)
@@ -1345,9 +1358,9 @@ static void sf_evacuate_slab(struct sf_cache *sc, struct mslab *slab,
 /* Is @slab worth emptying: in use, but at most a quarter of it? */
 static bool sf_sparse(struct sf_cache *sc, struct mslab *slab)
 {
-	unsigned int inuse = sf_read_counters(slab).inuse;
+	union sf_counters cnt = sf_read_counters(slab);
 
-	return inuse && inuse * 4 <= sc->objects;
+	return cnt.inuse && cnt.inuse * 4 <= cnt.objects;
 }
 
 /*
@@ -1508,6 +1521,12 @@ static int sf_layout(struct sf_cache *sc, const char *name, unsigned int size,
 	sc->c.size = stride;
 	sc->c.align = align;
 	sc->order = sf_calc_order(stride);
+	/* Hooks may size their work by the cache's slabs: one order only */
+	sc->min_order = args->nr_hooks ? sc->order :
+			min_t(unsigned int, sc->order, get_order(stride));
+	sc->min_objects = min_t(unsigned long,
+				(PAGE_SIZE << sc->min_order) / stride,
+				MSLAB_MAX_OBJECTS);
 	sc->objects = min_t(unsigned long, (PAGE_SIZE << sc->order) / stride,
 			    MSLAB_MAX_OBJECTS);
 	sc->single = sc->objects == 1;
@@ -1600,7 +1619,6 @@ static struct slab_cache *slabifier_create(struct slab_allocator *sa,
 	}
 
 	sc->min_partial = READ_ONCE(sf_min_partial);
-	sc->random = get_random_long();
 	if (args->flags & SLAB_RECLAIM_ACCOUNT) {
 		sc->allocflags = __GFP_RECLAIMABLE;
 		sc->vmstat = NR_SLAB_RECLAIMABLE_B;

@@ -28,6 +28,7 @@ struct tpa {
 	struct page_allocator	pa;
 	atomic_long_t		pages;
 	atomic_t		fail;		/* fail this many allocations */
+	bool			order0_only;	/* fail blocks of order > 0 */
 	bool			released;
 };
 
@@ -38,6 +39,8 @@ static struct folio *tpa_alloc(struct page_allocator *pa, gfp_t gfp,
 	struct folio *folio;
 
 	if (atomic_add_unless(&t->fail, -1, 0))
+		return NULL;
+	if (READ_ONCE(t->order0_only) && order)
 		return NULL;
 	folio = page_allocator_alloc(pa->base, gfp, order, node);
 	if (folio)
@@ -954,6 +957,62 @@ static void slabifier_preserve_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 }
 
+static void slabifier_order_fallback(struct kunit *test)
+{
+	struct tpa *t = tpa_new(test);
+	struct slab_cache *c = mk(test, &t->pa, 1024, NULL);
+	struct slab_cache_stats st = stats(c);
+	unsigned int i, nr = 3 * st.objs_per_slab;
+	void **p = objarray(test, 2 * nr);
+
+	KUNIT_ASSERT_GT(test, st.order, 0U);
+	/* No block of the cache's order: slabs of one page instead */
+	WRITE_ONCE(t->order0_only, true);
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_EQ(test, folio_order(virt_to_folio(p[i])), 0U);
+		memset(p[i], 0x3c, 1024);
+	}
+	st = stats(c);
+	KUNIT_EXPECT_EQ(test, (long)st.pages, tpa_pages(t));
+	KUNIT_EXPECT_EQ(test, st.num_objs, st.num_slabs * (PAGE_SIZE / 1024));
+
+	/* Both kinds of slab live side by side */
+	WRITE_ONCE(t->order0_only, false);
+	for (; i < 2 * nr; i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	for (i = 0; i < 2 * nr; i++)
+		KUNIT_EXPECT_TRUE(test, slab_cache_valid(c, p[i]));
+	KUNIT_EXPECT_FALSE(test, slab_cache_valid(c, p[0] + PAGE_SIZE / 2 + 8));
+	KUNIT_EXPECT_EQ(test, (long)stats(c).pages, tpa_pages(t));
+	slab_cache_free_bulk(c, 2 * nr, p);
+	slab_cache_shrink(c, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	KUNIT_EXPECT_EQ(test, stats(c).invalid_frees, 0UL);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	page_allocator_put(&t->pa);
+}
+
+static void slabifier_order_fixed_with_hooks(struct kunit *test)
+{
+	struct thook *h = thook_new(test, false);
+	struct slab_cache_args args = { .nr_hooks = 1, .hooks = { &h->hook } };
+	struct tpa *t = tpa_new(test);
+	struct slab_cache *c = mk(test, &t->pa, 1024, &args);
+
+	/* Hooks see slabs of the cache's order only: no smaller fallback */
+	KUNIT_ASSERT_GT(test, stats(c).order, 0U);
+	WRITE_ONCE(t->order0_only, true);
+	KUNIT_EXPECT_NULL(test, slab_cache_alloc(c, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, atomic_read(&h->made), 0);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	page_allocator_put(&t->pa);
+}
+
 /*
  * Chains of slab allocators
  */
@@ -1472,6 +1531,8 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_gfp_atomic),
 	KUNIT_CASE(slabifier_hooks_per_slab),
 	KUNIT_CASE(slabifier_preserve_free),
+	KUNIT_CASE(slabifier_order_fallback),
+	KUNIT_CASE(slabifier_order_fixed_with_hooks),
 	KUNIT_CASE(slabifier_slab_chain_lifetime),
 	KUNIT_CASE(slabifier_wrapped_cache),
 	KUNIT_CASE(slabifier_shrink_moves),
