@@ -160,6 +160,10 @@ struct page_allocator *buddy_page_allocator(void);
  * @object_size: usable size of each object.
  * @order: the slab is 2^@order pages.
  * @node: the node the pages are on.
+ *
+ * All slabs of a cache with hooks have the cache's order (&struct
+ * slab_cache_stats.order) and object count; a cache without hooks may make
+ * smaller slabs when memory is short.
  */
 struct slab_event {
 	void		*base;
