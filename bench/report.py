@@ -219,10 +219,11 @@ def md_cache_section(flavour, label, table, foot, start, plots):
             if "slabifier" not in a or "slub" not in a:
                 continue
             sf, su = a["slabifier"], a["slub"]
+            cyc = [f"{x[3]:.0f}" if x[3] else "n/a" for x in (sf, su)]
             L.append(f"| {variant_name(*v)} | {s} | {sf[0]:.1f} "
                      f"[{sf[1]:.1f}..{sf[2]:.1f}] | {su[0]:.1f} "
-                     f"[{su[1]:.1f}..{su[2]:.1f}] | {sf[3]:.0f} | "
-                     f"{su[3]:.0f} | {min(sf[4], su[4])} |")
+                     f"[{su[1]:.1f}..{su[2]:.1f}] | {cyc[0]} | "
+                     f"{cyc[1]} | {min(sf[4], su[4])} |")
     L.append("")
     if foot:
         L += ["### Pages spanned by the slabs of one live batch "
@@ -279,7 +280,8 @@ def main():
         "(`cmpxchg16b`, which SLUB's fast path uses) and `pushf/cli/popf` "
         "(the slabifier's local lock) cost what QEMU's helpers cost.  "
         "Ratios under TCG rank code paths, they do not predict hardware.  "
-        "UML runs kernel code natively on one CPU (no remote_free there).",
+        "UML runs kernel code natively on one CPU (no remote_free there; "
+        "get_cycles() is 0 under UML, so only ns are given).",
         "- Whole kernel: the MODSLAB kernel and the SLUB kernel booted back "
         "to back with the same command (`guest-bench-system`): `Slab:` and "
         "`SUnreclaim:` after boot and after each workload, workload wall "

@@ -48,7 +48,8 @@ cp /bin/busybox "$root/bin/busybox"
 cp "$TOP/scripts/guest/init" "$root/init"
 cp "$TOP"/scripts/guest/guest-* "$root/guest/"
 cp "$src/modslab_bench.ko" "$root/modules/"
-printf 'guest-bench %s\n' "$params" >"$root/cmd"
+# UML restarts on reboot; power off once the benchmark is done.
+printf 'guest-bench %s\npoweroff -f\n' "$params" >"$root/cmd"
 chmod +x "$root/init" "$root"/guest/*
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$out/initramfs.cpio"
 
