@@ -146,7 +146,7 @@ struct dbg_sa {
  * @total: bytes of a slot in use; padding follows up to the stride.
  * @stride: distance between slots.
  * @objects: slots per slab.
- * @slab_size: bytes per slab.
+ * @slab_size: bytes per slab (a cache with hooks keeps one order).
  * @poison_obj: free objects are poisoned.
  * @lock: serialises checks and state changes of objects.
  * @slabs: the slabs of the cache, by address.
@@ -637,7 +637,7 @@ static void dbg_check_tail(struct dbg_cache *dc, const struct slab_event *ev)
 	if (!(dc->flags & SLABDBG_POISON))
 		return;
 	spin_lock_irqsave(&dc->lock, flags);
-	if (!dbg_check_bytes(ev->base + used, dc->slab_size - used,
+	if (!dbg_check_bytes(ev->base + used, (PAGE_SIZE << ev->order) - used,
 			     POISON_INUSE, SLABDBG_ERR_PADDING,
 			     "Slab padding overwritten", &f)) {
 		dbg_report(dc, SLABDBG_ERR_PADDING, NULL, ev->base, f.what, &f,
@@ -662,7 +662,7 @@ static int dbg_slab_made(struct slab_cache_hook *hook, struct slab_cache *c,
 		dbg_init_slot(dc, ev->base + i * ev->stride);
 	if (dc->flags & SLABDBG_POISON)
 		memset(ev->base + ev->objects * ev->stride, POISON_INUSE,
-		       dc->slab_size - ev->objects * ev->stride);
+		       (PAGE_SIZE << ev->order) - ev->objects * ev->stride);
 
 	dbg_upper_event(dc, ev, &uev);
 	for (i = 0; i < dc->nr_hooks; i++) {

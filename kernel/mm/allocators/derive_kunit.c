@@ -690,7 +690,7 @@ static void derive_stack_sensible(struct kunit *test)
 	struct test_pa *t = test_pa_new(test);
 	struct slab_allocator *sa;
 	struct slab_cache *c;
-	char buf[128];
+	char buf[128], *p[4];
 	void *objs[40];
 	int i;
 
@@ -705,11 +705,16 @@ static void derive_stack_sensible(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rcu->traits,
 			PAGE_ALLOCATOR_RCU | PAGE_ALLOCATOR_RESERVE |
 			PAGE_ALLOCATOR_NODE_BOUND);
+	/* Each layer describes itself, top first */
 	page_allocator_describe(rcu, buf, sizeof(buf));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "rcu("));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, ">reserve("));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, ">node("));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, ">test"));
+	p[0] = strstr(buf, "rcu(");
+	p[1] = strstr(buf, "reserve(");
+	p[2] = strstr(buf, "node(");
+	p[3] = strstr(buf, "test");
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		KUNIT_EXPECT_NOT_NULL_MSG(test, p[i], "%s", buf);
+	KUNIT_EXPECT_TRUE_MSG(test, p[0] < p[1] && p[1] < p[2] && p[2] < p[3],
+			      "%s", buf);
 
 	atomic_set(&ctor_calls, 0);
 	sa = ctor_slab_allocator(slabifier_allocator(), test_ctor, NULL);
