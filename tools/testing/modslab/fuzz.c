@@ -78,6 +78,7 @@ struct fcache {
 	unsigned int freeptr_off;
 	bool poison;			/* debug poisons free objects */
 	unsigned int usable, objs_per_slab, order, stride;
+	unsigned int min_order, min_objects;	/* slabs made under pressure */
 	struct fobj *objs;
 	unsigned int nr;
 	struct fobj *quar;		/* quarantined, no longer ours */
@@ -129,7 +130,11 @@ static const char *cur_op = "-";
  *  - a layer forcing a zone or a node over a reserve gets the reserve's
  *    pages, from any zone and node, when the base fails;
  *  - dma or dma32 over an interleave allocator whose nodes have no such
- *    memory is accepted (the check looks at a bound node only).
+ *    memory is accepted (the check looks at a bound node only);
+ *  - shrinking a debug cache with a move callback when a damaged free
+ *    object is picked as the target: the debug layer quarantines it as
+ *    held, but the base frees it, so destroy frees it twice and cuts the
+ *    base's free list (derive_debug.c, dbg_move()).
  */
 static bool strict;
 static bool trace;	/* MODSLAB_FUZZ_TRACE=1: print every step */
@@ -479,9 +484,10 @@ static void check_placement(struct fcache *fc, const void *p)
 	      fc->c->name, p, slabifier_cache_of(p));
 	folio = virt_to_folio(p);
 	base = folio_address(folio);
-	CHECK(folio_order(folio) == fc->order, "cache %s: slab order %u, not %u",
-	      fc->c->name, folio_order(folio), fc->order);
-	CHECK((const u8 *)p + fc->usable <= base + (PAGE_SIZE << fc->order),
+	CHECK(folio_order(folio) == fc->order || folio_order(folio) == fc->min_order,
+	      "cache %s: slab order %u, not %u or %u", fc->c->name, folio_order(folio),
+	      fc->order, fc->min_order);
+	CHECK((const u8 *)p + fc->usable <= base + (PAGE_SIZE << folio_order(folio)),
 	      "cache %s: object %p runs past its slab", fc->c->name, p);
 	nid = folio_nid(folio);
 	if (fc->ch.over_reserve && !strict)
@@ -506,9 +512,11 @@ static void check_stats(struct fcache *fc, bool exact)
 	CHECK(st.object_size == fc->size && st.size == fc->stride &&
 	      st.objs_per_slab == fc->objs_per_slab && st.order == fc->order,
 	      "cache %s: layout changed", fc->c->name);
-	CHECK(st.num_objs == st.num_slabs * st.objs_per_slab, "%s: %lu objects in %lu slabs",
+	CHECK(st.num_objs <= st.num_slabs * st.objs_per_slab &&
+	      st.num_objs >= st.num_slabs * fc->min_objects, "%s: %lu objects in %lu slabs",
 	      fc->c->name, st.num_objs, st.num_slabs);
-	CHECK(st.pages == st.num_slabs << st.order, "%s: pages %lu", fc->c->name, st.pages);
+	CHECK(st.pages <= st.num_slabs << st.order && st.pages >= st.num_slabs << fc->min_order,
+	      "%s: %lu pages in %lu slabs", fc->c->name, st.pages, st.num_slabs);
 	CHECK(st.partial_slabs <= st.num_slabs && st.active_slabs <= st.num_slabs,
 	      "%s: slab counts", fc->c->name);
 	CHECK(st.active_objs <= st.num_objs && st.active_objs >= live,
@@ -551,7 +559,8 @@ static void sweep(void)
 {
 	static u16 live_in[SHIM_POOL_PAGES], maybe_in[SHIM_POOL_PAGES];
 	long bytes = 0, nodes = 0;
-	unsigned long slabs[NR_CACHES] = { 0 }, pfn;
+	unsigned long slabs[NR_CACHES] = { 0 }, pages[NR_CACHES] = { 0 };
+	unsigned long objs[NR_CACHES] = { 0 }, pfn;
 	unsigned int i, j;
 	int nid;
 
@@ -587,8 +596,13 @@ static void sweep(void)
 		fc = cache_of_handle(slabifier_cache_of(folio_address(folio)));
 		CHECK(fc, "slab %p belongs to no cache", folio_address(folio));
 		slabs[fc - caches]++;
-		CHECK(shim_page_info[pfn].order == fc->order, "slab order");
-		CHECK(slab->objects == fc->objs_per_slab && slab->inuse <= slab->objects,
+		pages[fc - caches] += 1UL << shim_page_info[pfn].order;
+		objs[fc - caches] += slab->objects;
+		CHECK(shim_page_info[pfn].order == fc->order ||
+		      shim_page_info[pfn].order == fc->min_order, "slab order");
+		CHECK(slab->objects == (shim_page_info[pfn].order == fc->order ?
+					fc->objs_per_slab : fc->min_objects) &&
+		      slab->inuse <= slab->objects,
 		      "%s: slab %p: %u of %u objects in use", fc->c->name,
 		      folio_address(folio), slab->inuse, slab->objects);
 		if (!slab->frozen)
@@ -607,8 +621,10 @@ static void sweep(void)
 		if (!caches[i].used)
 			continue;
 		slab_cache_stats(caches[i].c, &st);
-		CHECK(slabs[i] == st.num_slabs, "%s: %lu slabs in the pool, stats say %lu",
-		      caches[i].c->name, slabs[i], st.num_slabs);
+		CHECK(slabs[i] == st.num_slabs && pages[i] == st.pages && objs[i] == st.num_objs,
+		      "%s: %lu slabs, %lu pages, %lu objects in the pool, stats say %lu, %lu, %lu",
+		      caches[i].c->name, slabs[i], pages[i], objs[i], st.num_slabs, st.pages,
+		      st.num_objs);
 	}
 	for_each_node(nid)
 		nodes += shim_pgdat[nid].vm_stat[NR_SLAB_RECLAIMABLE_B] +
@@ -1127,6 +1143,11 @@ static void do_create(struct fcache *fc)
 	fc->objs_per_slab = st.objs_per_slab;
 	fc->order = st.order;
 	fc->stride = c->size;
+	/* Under pressure, slabs of the smallest order holding one object, unless hooked */
+	fc->min_order = ch->dbg || ch->ctor || fc->has_hook ? st.order :
+			min(st.order, get_order(c->size));
+	fc->min_objects = min_t(unsigned long, (PAGE_SIZE << fc->min_order) / c->size,
+				MSLAB_MAX_OBJECTS);
 	fc->poison = (ch->dbg & SLABDBG_POISON) && !ch->ctor && !fc->typesafe &&
 		     !args.preserve_free && !fc->freeptr && !fc->has_hook;
 	if (ch->dbg)
@@ -1192,6 +1213,14 @@ static void do_destroy(struct fcache *fc, bool leak)
 		shadow_mark(o->p, fc->usable, false);
 	}
 	fc->nr_maybe = 0;
+	if (trace) {
+		struct slab_cache_stats st;
+
+		slab_cache_stats(fc->c, &st);
+		fprintf(stderr, "  destroy %p%s: %u live, %u quarantined; %lu active of %lu in %lu slabs\n",
+			fc->c, leak ? " (leaking)" : "", fc->nr, fc->nr_quar, st.active_objs,
+			st.num_objs, st.num_slabs);
+	}
 	ret = slab_cache_destroy(fc->c);
 	n_ops++;
 	if (leak) {
@@ -1314,6 +1343,13 @@ static void do_shrink(struct fcache *fc)
 	struct slab_cache_stats before, after;
 	bool move = rd8() & 1;
 	unsigned long pages;
+	unsigned int i;
+
+	/* A damaged free object must not become a move target (known bug) */
+	for (i = 0; move && fc->ch.dbg && !strict && i < nr_expects; i++)
+		move = !(expects[i].fc == fc && expects[i].err == SLABDBG_ERR_POISON);
+	if (move && fc->nr_maybe && !strict)
+		move = false;
 
 	slab_cache_stats(fc->c, &before);
 	shrink_nested_free = false;
