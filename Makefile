@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 S := scripts
-CONFIG ?= slub
+CONFIG ?= modslab
 
 .PHONY: help deps tree save-patches kunit kernel boot lint fuzz check run bench patches clean distclean
 

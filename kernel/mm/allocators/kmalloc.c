@@ -30,6 +30,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <trace/events/kmem.h>
+#include <kunit/visibility.h>
 
 #include "../internal.h"
 #include "../slab.h"
@@ -136,6 +137,17 @@ static void kmalloc_dma_make(struct work_struct *work)
 		kmalloc_dma_create(idx);
 	}
 }
+
+/**
+ * kmalloc_dma_flush() - wait until the DMA caches asked for are made
+ *
+ * Context: process context, may sleep.
+ */
+void kmalloc_dma_flush(void)
+{
+	flush_work(&kmalloc_dma_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(kmalloc_dma_flush);
 
 /* DMA requests made before workqueues ran get their caches now. */
 static int __init kmalloc_dma_late(void)

@@ -96,7 +96,7 @@ EXPORT_SYMBOL_GPL(page_allocator_put);
  * @buf: buffer.
  * @len: its size.
  *
- * Writes "top>...>base", each layer as its @describe method or its name.
+ * Writes "top -> ... -> base", each layer as its @describe method or its name.
  *
  * Context: may sleep.
  * Return: the number of characters written, excluding the final NUL.
@@ -113,7 +113,7 @@ int page_allocator_describe(struct page_allocator *pa, char *buf, size_t len)
 		else
 			n += scnprintf(buf + n, len - n, "%s", pa->name);
 		if (pa->base && n < len)
-			n += scnprintf(buf + n, len - n, ">");
+			n += scnprintf(buf + n, len - n, " -> ");
 	}
 	return n;
 }

@@ -136,7 +136,7 @@ static void page_derived_counts_and_inherits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&cp->pages), 0);
 
 	page_allocator_describe(&cp->pa, buf, sizeof(buf));
-	KUNIT_EXPECT_STREQ(test, buf, "counting>buddy");
+	KUNIT_EXPECT_STREQ(test, buf, "counting -> buddy");
 
 	page_allocator_put(&cp->pa);
 	KUNIT_EXPECT_TRUE(test, released);
@@ -154,7 +154,7 @@ static void page_chain_released_whole(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, top);
 
 	page_allocator_describe(&top->pa, buf, sizeof(buf));
-	KUNIT_EXPECT_STREQ(test, buf, "counting>counting>buddy");
+	KUNIT_EXPECT_STREQ(test, buf, "counting -> counting -> buddy");
 
 	/* The user drops the lower layer: the top still holds it */
 	page_allocator_put(&low->pa);

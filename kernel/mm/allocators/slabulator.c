@@ -52,6 +52,7 @@
 #include <linux/fault-inject.h>
 #include <linux/slab.h>
 #include <trace/events/kmem.h>
+#include <kunit/visibility.h>
 
 #include "../slab.h"
 #include "slabulator.h"
@@ -176,6 +177,7 @@ int slabulator_describe(struct kmem_cache *s, char *buf, size_t len)
 				     len - n);
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(slabulator_describe);
 
 /* Object and cache hooks */
 

@@ -20,6 +20,7 @@ struct slab_cache *slabulator_make_chain(struct kmem_cache *s,
 					 unsigned int *left_pad);
 int slabulator_describe(struct kmem_cache *s, char *buf, size_t len);
 slab_flags_t slab_debug_flags_for(const char *name);
+void kmalloc_dma_flush(void);
 #ifdef CONFIG_SYSFS
 int sysfs_slab_add(struct kmem_cache *s);
 #else

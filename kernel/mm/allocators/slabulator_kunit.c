@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of MODSLAB: the kmem_cache API and kmalloc as the rest of
+ * the kernel uses them, served by framework chains.
+ */
+
+#include <kunit/test.h>
+#include <linux/allocator.h>
+#include <linux/allocator_derive.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/slab.h>
+
+#include "../slab.h"
+#include "slabulator.h"
+
+static int ctor_calls;
+
+static void count_ctor(void *obj)
+{
+	ctor_calls++;
+	memset(obj, 0x5a, 64);
+}
+
+static char *chain_of(struct kunit *test, struct kmem_cache *s)
+{
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	slabulator_describe(s, buf, PAGE_SIZE);
+	return buf;
+}
+
+/* Every kmalloc size is served by a slab cache that holds it. */
+static void kmalloc_sizes(struct kunit *test)
+{
+	size_t size;
+
+	for (size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size += size / 4 + 1) {
+		void *p = kmalloc(size, GFP_KERNEL);
+		struct slab *slab;
+
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		slab = virt_to_slab(p);
+		KUNIT_ASSERT_NOT_NULL(test, slab);
+		KUNIT_EXPECT_GE(test, slab->slab_cache->object_size, size);
+		KUNIT_EXPECT_GE(test, ksize(p), size);
+		/* kmalloc alignment: at least the largest power of 2 dividing the size */
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p,
+						   ARCH_KMALLOC_MINALIGN));
+		memset(p, 0xaa, size);
+		kfree(p);
+	}
+}
+
+/* The 96 and 192 byte caches exist and serve the sizes between. */
+static void kmalloc_non_power_of_two(struct kunit *test)
+{
+	void *a = kmalloc(72, GFP_KERNEL), *b = kmalloc(150, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_STREQ(test, virt_to_slab(a)->slab_cache->name, "kmalloc-96");
+	KUNIT_EXPECT_STREQ(test, virt_to_slab(b)->slab_cache->name, "kmalloc-192");
+	KUNIT_EXPECT_EQ(test, ksize(a), (size_t)96);
+	KUNIT_EXPECT_EQ(test, ksize(b), (size_t)192);
+	kfree(a);
+	kfree(b);
+}
+
+static void kmalloc_zero_and_null(struct kunit *test)
+{
+	size_t zero = 0;
+	void *p = kmalloc(zero, GFP_KERNEL);
+
+	KUNIT_EXPECT_PTR_EQ(test, p, ZERO_SIZE_PTR);
+	kfree(p);
+	kfree(NULL);
+	KUNIT_EXPECT_EQ(test, ksize(ZERO_SIZE_PTR), (size_t)0);
+}
+
+/* Beyond the largest cache, kmalloc hands out compound pages. */
+static void kmalloc_large_pass_through(struct kunit *test)
+{
+	size_t size = KMALLOC_MAX_CACHE_SIZE + 1;
+	void *p = kmalloc(size, GFP_KERNEL);
+	struct folio *folio;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	folio = virt_to_folio(p);
+	KUNIT_EXPECT_FALSE(test, folio_test_slab(folio));
+	KUNIT_EXPECT_PTR_EQ(test, p, folio_address(folio));
+	KUNIT_EXPECT_EQ(test, folio_size(folio), PAGE_SIZE << get_order(size));
+	KUNIT_EXPECT_EQ(test, ksize(p), folio_size(folio));
+	kfree(p);
+}
+
+static void krealloc_keeps_contents(struct kunit *test)
+{
+	char *p = kmalloc(40, GFP_KERNEL), *q;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < 40; i++)
+		p[i] = i;
+	q = krealloc(p, 3000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	for (i = 0; i < 40; i++)
+		KUNIT_EXPECT_EQ(test, q[i], (char)i);
+	q = krealloc(q, 20000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_EQ(test, q[39], (char)39);
+	kfree(q);
+}
+
+/* A plain cache is the slabifier over the buddy allocator, no deriver. */
+static void cache_plain_chain(struct kunit *test)
+{
+	struct kmem_cache *s = kmem_cache_create("modslab_test_plain", 200, 0,
+						 SLAB_NO_MERGE, NULL);
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_STREQ(test, chain_of(test, s), "slabifier -> buddy");
+	KUNIT_EXPECT_TRUE(test, s->cache->flags & SLAB_CACHE_DIRECT);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_PTR_EQ(test, virt_to_slab(p)->slab_cache, s);
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+}
+
+/* A constructor runs once per object when its slab is made. */
+static void cache_ctor(struct kunit *test)
+{
+	struct kmem_cache *s;
+	void *p, *q;
+
+	ctor_calls = 0;
+	s = kmem_cache_create("modslab_test_ctor", 64, 0, SLAB_NO_MERGE,
+			      count_ctor);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(chain_of(test, s), "ctor"));
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, ((unsigned char *)p)[63], 0x5a);
+	KUNIT_EXPECT_GT(test, ctor_calls, 1);
+	/* A freed object comes back constructed, with no new ctor call. */
+	kmem_cache_free(s, p);
+	ctor_calls = 0;
+	q = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_EQ(test, ctor_calls, 0);
+	KUNIT_EXPECT_EQ(test, ((unsigned char *)q)[0], 0x5a);
+	kmem_cache_free(s, q);
+	kmem_cache_destroy(s);
+}
+
+/* SLAB_TYPESAFE_BY_RCU caches get the rcu page deriver. */
+static void cache_typesafe_by_rcu(struct kunit *test)
+{
+	struct kmem_cache *s = kmem_cache_create("modslab_test_rcu", 100, 0,
+						 SLAB_TYPESAFE_BY_RCU, NULL);
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(chain_of(test, s), "rcu"));
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+}
+
+/* Debug flags passed at creation put the debug deriver on top. */
+static void cache_debug_flags(struct kunit *test)
+{
+	struct kmem_cache *s = kmem_cache_create("modslab_test_debug", 48, 0,
+						 SLAB_RED_ZONE | SLAB_POISON,
+						 NULL);
+	char *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(chain_of(test, s), "debug"));
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	/* ksize() must not offer the red zone. */
+	KUNIT_EXPECT_EQ(test, ksize(p), (size_t)48);
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+}
+
+static void cache_bulk(struct kunit *test)
+{
+	struct kmem_cache *s = kmem_cache_create("modslab_test_bulk", 128, 0,
+						 SLAB_NO_MERGE, NULL);
+	void *p[64];
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, kmem_cache_alloc_bulk(s, GFP_KERNEL, 64, p), 64);
+	for (i = 0; i < 64; i++)
+		KUNIT_EXPECT_PTR_EQ(test, virt_to_slab(p[i])->slab_cache, s);
+	kmem_cache_free_bulk(s, 64, p);
+	kmem_cache_destroy(s);
+}
+
+/* kfree_bulk() mixes caches and large allocations. */
+static void kfree_bulk_mixed(struct kunit *test)
+{
+	void *p[3];
+
+	p[0] = kmalloc(16, GFP_KERNEL);
+	p[1] = kmalloc(KMALLOC_MAX_CACHE_SIZE * 2, GFP_KERNEL);
+	p[2] = kmalloc(1000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p[0]);
+	KUNIT_ASSERT_NOT_NULL(test, p[1]);
+	KUNIT_ASSERT_NOT_NULL(test, p[2]);
+	kfree_bulk(3, p);
+}
+
+/* kmem_cache_free() naming the wrong cache frees to the right one. */
+static void cache_free_wrong_cache(struct kunit *test)
+{
+	struct kmem_cache *a = kmem_cache_create("modslab_test_a", 64, 0,
+						 SLAB_NO_MERGE, NULL);
+	struct kmem_cache *b = kmem_cache_create("modslab_test_b", 64, 0,
+						 SLAB_NO_MERGE, NULL);
+	struct slab_cache_stats st;
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	p = kmem_cache_alloc(a, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kmem_cache_free(b, p);
+	/* p went back to a: a can give all its slabs back, b has none. */
+	kmem_cache_shrink(a);
+	slab_cache_stats(a->cache, &st);
+	KUNIT_EXPECT_EQ(test, st.num_slabs, 0UL);
+	slab_cache_stats(b->cache, &st);
+	KUNIT_EXPECT_EQ(test, st.num_slabs, 0UL);
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(b);
+}
+
+/* Objects of caches kernel code composes itself are refused by kfree(). */
+static void kfree_refuses_composed_cache(struct kunit *test)
+{
+	struct slab_cache *c;
+	struct slab_cache_stats st;
+	unsigned long before;
+	void *p;
+
+	c = slab_cache_create(slabifier_allocator(), buddy_page_allocator(),
+			      "modslab_test_composed", 64, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_FALSE(test, folio_test_slab(virt_to_folio(p)));
+	slab_cache_stats(c, &st);
+	before = st.active_objs;
+	kfree(p);
+	slab_cache_stats(c, &st);
+	KUNIT_EXPECT_EQ(test, st.active_objs, before);
+	slab_cache_free(c, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+#ifdef CONFIG_ZONE_DMA
+/* DMA caches are made on the first request, from a sleeping context. */
+static void kmalloc_dma_on_demand(struct kunit *test)
+{
+	void *p, *q;
+
+	p = kmalloc(700, GFP_KERNEL | GFP_DMA);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, folio_zonenum(virt_to_folio(p)), ZONE_DMA);
+	KUNIT_ASSERT_NOT_NULL(test, virt_to_slab(p));
+	KUNIT_EXPECT_TRUE(test, virt_to_slab(p)->slab_cache->flags &
+			  SLAB_CACHE_DMA);
+	q = kmalloc(700, GFP_KERNEL | GFP_DMA);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_PTR_EQ(test, virt_to_slab(q)->slab_cache,
+			    virt_to_slab(p)->slab_cache);
+	kfree(p);
+	kfree(q);
+}
+
+/* An atomic DMA request before its cache exists gets whole DMA pages. */
+static void kmalloc_dma_atomic(struct kunit *test)
+{
+	void *p;
+
+	p = kmalloc(3000, GFP_ATOMIC | GFP_DMA);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, folio_zonenum(virt_to_folio(p)), ZONE_DMA);
+	memset(p, 0, 3000);
+	kfree(p);
+	/* Whether or not the cache was there already, the next one has it. */
+	kmalloc_dma_flush();
+	p = kmalloc(3000, GFP_ATOMIC | GFP_DMA);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_NOT_NULL(test, virt_to_slab(p));
+	kfree(p);
+}
+#else
+static void kmalloc_dma_on_demand(struct kunit *test)
+{
+	kunit_skip(test, "no ZONE_DMA");
+}
+
+static void kmalloc_dma_atomic(struct kunit *test)
+{
+	kunit_skip(test, "no ZONE_DMA");
+}
+#endif
+
+/* Merged caches share a kmem_cache and count as its aliases. */
+static void cache_merging(struct kunit *test)
+{
+	struct kmem_cache *a = kmem_cache_create("modslab_test_m1", 24, 0, 0,
+						 NULL);
+	struct kmem_cache *b = kmem_cache_create("modslab_test_m2", 24, 0, 0,
+						 NULL);
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	if (!IS_ENABLED(CONFIG_SLAB_MERGE_DEFAULT))
+		kunit_skip(test, "merging is off by default");
+	KUNIT_EXPECT_PTR_EQ(test, a, b);
+	KUNIT_EXPECT_GE(test, a->refcount, 2);
+	kmem_cache_destroy(b);
+	kmem_cache_destroy(a);
+}
+
+static struct kunit_case slabulator_cases[] = {
+	KUNIT_CASE(kmalloc_sizes),
+	KUNIT_CASE(kmalloc_non_power_of_two),
+	KUNIT_CASE(kmalloc_zero_and_null),
+	KUNIT_CASE(kmalloc_large_pass_through),
+	KUNIT_CASE(krealloc_keeps_contents),
+	KUNIT_CASE(cache_plain_chain),
+	KUNIT_CASE(cache_ctor),
+	KUNIT_CASE(cache_typesafe_by_rcu),
+	KUNIT_CASE(cache_debug_flags),
+	KUNIT_CASE(cache_bulk),
+	KUNIT_CASE(kfree_bulk_mixed),
+	KUNIT_CASE(cache_free_wrong_cache),
+	KUNIT_CASE(kfree_refuses_composed_cache),
+	KUNIT_CASE(kmalloc_dma_on_demand),
+	KUNIT_CASE(kmalloc_dma_atomic),
+	KUNIT_CASE(cache_merging),
+	{}
+};
+
+static struct kunit_suite slabulator_suite = {
+	.name = "modslab_slabulator",
+	.test_cases = slabulator_cases,
+};
+kunit_test_suite(slabulator_suite);
+
+MODULE_DESCRIPTION("KUnit tests of MODSLAB's kmem_cache API and kmalloc");
+MODULE_LICENSE("GPL");
