@@ -26,7 +26,10 @@ args=(run --build_dir="$out" --arch="$ARCH" --jobs="$JOBS" --timeout=900
       --kunitconfig=mm/allocators --kunitconfig="$frag"
       --make_options="CC=ccache gcc")
 [ -n "$EXTRA" ] && args+=(--kunitconfig="$(realpath "$EXTRA")")
-[ "$ARCH" = x86_64 ] && args+=(--qemu_args="-smp 2 -m 1024")
+if [ "$ARCH" = x86_64 ]; then
+	args+=(--kunitconfig="$TOP/configs/kunit-x86_64.config"
+	       --qemu_args="-smp 2 -m 1024")
+fi
 [ -n "$SUITES" ] && args+=("$SUITES")
 
 progress "kunit $KCONFIG/$ARCH: building and running"
