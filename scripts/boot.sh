@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make boot CONFIG=<name> [CMD='…'] [TIMEOUT=s] [APPEND='kernel args']:
+# make boot CONFIG=<name> [CMD='…'] [TIMEOUT=s] [APPEND='kernel args'] [LOG=file]:
 # boot build/<name>/ in QEMU (TCG, 2 CPUs) with a busybox initramfs, run CMD
 # in the guest, print its output and exit with its status.  An oops, BUG,
 # WARNING, panic, failed KUnit case or timeout fails the run.
@@ -12,6 +12,8 @@ CMD=${CMD:-guest-slabinfo}
 TIMEOUT=${TIMEOUT:-600}
 APPEND=${APPEND:-}
 SMP=${SMP:-2}
+RESULT=${RESULT:-boot-$CONFIG}	# name of the counts file in build/results
+LOG=${LOG:-$BUILD/$CONFIG/boot.log}
 MEM=${MEM:-1024}
 kernel=$BUILD/$CONFIG/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "no kernel in build/$CONFIG; run 'make kernel CONFIG=$CONFIG'"
@@ -29,10 +31,11 @@ cp "$TOP"/scripts/guest/guest-* "$root/guest/"
 [ -d "$BUILD/$CONFIG/guest-modules" ] && cp -r "$BUILD/$CONFIG/guest-modules" "$root/modules"
 printf '%s\n' "$CMD" >"$root/cmd"
 chmod +x "$root/init" "$root"/guest/*
-initrd=$BUILD/$CONFIG/initramfs.cpio
+initrd=$root.cpio
+trap 'rm -rf "$root" "$initrd"' EXIT
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$initrd"
 
-log=$BUILD/$CONFIG/boot.log
+log=$LOG
 progress "booting x86_64/$CONFIG in QEMU (TCG, $SMP CPUs, timeout ${TIMEOUT}s)"
 set +e
 timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 -nographic -no-reboot \
@@ -80,12 +83,12 @@ gfailed=$(grep -c -E '^not ok [0-9]+ - ' "$log" || true)
 
 mkdir -p "$BUILD/results"
 if [ ${#fail[@]} -eq 0 ]; then
-	echo "$((kpassed + gpassed + 1)) 0" >"$BUILD/results/boot-$CONFIG"
-	progress "boot x86_64/$CONFIG: ok (log: build/$CONFIG/boot.log)"
+	echo "$((kpassed + gpassed + 1)) 0" >"$BUILD/results/$RESULT"
+	progress "boot x86_64/$CONFIG: ok (log: ${log#"$TOP"/})"
 	exit 0
 fi
-echo "$((kpassed + gpassed)) $((kfailed + gfailed + 1))" >"$BUILD/results/boot-$CONFIG"
-echo "---- last lines of the console (build/$CONFIG/boot.log) ----" >&2
+echo "$((kpassed + gpassed)) $((kfailed + gfailed + 1))" >"$BUILD/results/$RESULT"
+echo "---- last lines of the console (${log#"$TOP"/}) ----" >&2
 tail -n 40 "$log" >&2
 for f in "${fail[@]}"; do echo "boot x86_64/$CONFIG failed: $f" >&2; done
 exit 1

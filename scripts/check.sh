@@ -26,6 +26,12 @@ for c in slub modslab; do
 	[ $c = modslab ] && cmd=guest-modslab
 	if CONFIG=$c "$s/kernel.sh"; then
 		step "boot-$c" env CONFIG=$c CMD=$cmd "$s/boot.sh"
+		if [ $c = modslab ]; then
+			step boot-modslab-options env CONFIG=modslab RESULT=boot-modslab-options \
+				LOG="$BUILD/modslab/boot-options.log" \
+				APPEND="kunit.enable=0 slab_debug=FZQ,filp,no_such_cache slab_min_order=99 slab_max_order=2 slab_nomerge" \
+				CMD=guest-bootopts "$s/boot.sh"
+		fi
 	else
 		steps_failed+=("kernel-$c")
 		echo "0 1" >"$BUILD/results/kernel-$c"

@@ -37,11 +37,10 @@
 struct slab_debug_rule {
 	slab_flags_t flags;
 	char *names;
-	bool matched;
 };
 
 static char slab_debug_buf[SLAB_DEBUG_MAXLEN] __ro_after_init;
-static struct slab_debug_rule slab_debug_rules[SLAB_DEBUG_RULES];
+static struct slab_debug_rule slab_debug_rules[SLAB_DEBUG_RULES] __ro_after_init;
 static unsigned int slab_debug_nr_rules __ro_after_init;
 static slab_flags_t slab_debug_global __ro_after_init;
 static bool slab_debug_done_parsing __ro_after_init;
@@ -149,10 +148,8 @@ slab_flags_t slab_debug_flags_for(const char *name)
 		while (*p) {
 			size_t len = strcspn(p, ",");
 
-			if (len && slab_name_matches(p, len, name)) {
+			if (len && slab_name_matches(p, len, name))
 				flags |= r->flags;
-				r->matched = true;
-			}
 			p += len;
 			if (*p)
 				p++;
@@ -161,14 +158,37 @@ slab_flags_t slab_debug_flags_for(const char *name)
 	return flags;
 }
 
+static bool __init slab_debug_name_used(const char *pattern, size_t len)
+{
+	struct kmem_cache *s;
+
+	list_for_each_entry(s, &slab_caches, list)
+		if (slab_name_matches(pattern, len, s->name))
+			return true;
+	return false;
+}
+
+/* At the end of boot, name the patterns that matched no cache. */
 static int __init slab_debug_check_names(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < slab_debug_nr_rules; i++)
-		if (!slab_debug_rules[i].matched)
-			pr_warn("slab_debug: no cache matched '%s'\n",
-				slab_debug_rules[i].names);
+	mutex_lock(&slab_mutex);
+	for (i = 0; i < slab_debug_nr_rules; i++) {
+		const char *p = slab_debug_rules[i].names;
+
+		while (*p) {
+			size_t len = strcspn(p, ",");
+
+			if (len && !slab_debug_name_used(p, len))
+				pr_warn("slab_debug: no cache matched '%.*s'\n",
+					(int)len, p);
+			p += len;
+			if (*p)
+				p++;
+		}
+	}
+	mutex_unlock(&slab_mutex);
 	return 0;
 }
 late_initcall_sync(slab_debug_check_names);
