@@ -7,7 +7,7 @@
  *
  * and their slub_* spellings.  slab_nomerge and slab_merge are handled by
  * mm/slab_common.c for every allocator.  The order and object options set
- * the slabifier's parameters (also settable as slabifier.min_order= ...).
+ * the slabifier's parameters (also settable as modslab.min_order= ...).
  *
  * Debug flags are the SLUB letters: F sanity checks, Z red zones, P
  * poisoning, U user tracking, T tracing, A failslab, '-' none; no letter
