@@ -124,9 +124,11 @@ def parse_sys(text):
             continue
         kv = dict(p.split("=", 1) for p in m.group(1).split() if "=" in p)
         if "phase" in kv:
-            d["phases"][kv.pop("phase")] = {k: int(v) for k, v in kv.items()}
+            ph = kv.pop("phase")
+            d["phases"][ph] = {k: int(v) for k, v in kv.items()}
         elif "workload" in kv:
-            d["workloads"][kv.pop("workload")] = {k: int(v) for k, v in kv.items()}
+            w = kv.pop("workload")
+            d["workloads"][w] = {k: int(v) for k, v in kv.items()}
         elif "idle_s" in kv:
             d["idle"] = {k: int(v) for k, v in kv.items()}
         else:

@@ -13,7 +13,8 @@
 # Then bench/report.py writes bench.md, bench.json and the plots.
 #
 # Knobs (environment): REPS (5), PAIRS (1000000), SIZES (module default),
-# BENCH_ARGS (more module parameters), ROUNDS, FILES, IDLE (60 s), UML, SYSTEM.
+# BENCH_ARGS (more module parameters), ROUNDS, FILES, IDLE (60 s), UML, SYSTEM,
+# CACHE (0: keep the cache-level logs of the last run, redo the rest).
 # A benchmark reports; it never fails on a figure.
 . "$(dirname "$0")/lib.sh"
 
@@ -25,6 +26,7 @@ ROUNDS=${ROUNDS:-300}
 FILES=${FILES:-4000}
 IDLE=${IDLE:-60}
 UML=${UML:-1}
+CACHE=${CACHE:-1}
 SYSTEM=${SYSTEM:-1}
 # No KUnit at boot (the figures are the workload's, not the tests'); the
 # TSC as clocksource: under TCG the watchdog finds it "skewed" against
@@ -34,7 +36,6 @@ APPEND_BENCH="kunit.enable=0 tsc=reliable"
 report=$BUILD/report
 raw=$report/raw
 mkdir -p "$raw"
-rm -f "$raw"/*
 
 params="reps=$REPS pairs=$PAIRS${SIZES:+ sizes=$SIZES}${BENCH_ARGS:+ $BENCH_ARGS}"
 
@@ -52,37 +53,30 @@ build_module() {
 		{ tail -n 30 "$src/build.log" >&2; return 1; }
 }
 
-# bench_boot CONFIG NAME CMD: boot build/CONFIG with CMD while holding the
-# build lock (no kernel build competes for the two cores), keep the console
-# log as raw/NAME.log.  The boot result file of `make check` is left as it was.
+# bench_boot CONFIG NAME CMD: boot build/CONFIG with CMD (bench/qemu.sh:
+# scripts/boot.sh's QEMU with a private initramfs and log, and the module
+# of build/bench-module/CONFIG/ as /modules) while holding the build lock,
+# so that no kernel build competes for the two cores.  Log: raw/NAME.log.
 bench_boot() {
-	local cfg=$1 name=$2 cmd=$3 res=$BUILD/results/boot-$1 rc=0 keep=
-
-	[ -f "$res" ] && keep=$(cat "$res")
-	with_build_lock env CONFIG="$cfg" CMD="$cmd" APPEND="$APPEND_BENCH" \
-		TIMEOUT="${TIMEOUT:-900}" "$TOP/scripts/boot.sh" || rc=$?
-	cp "$BUILD/$cfg/boot.log" "$raw/$name.log"
-	if [ -n "$keep" ]; then echo "$keep" >"$res"; else rm -f "$res"; fi
-	return $rc
+	with_build_lock "$TOP/bench/qemu.sh" "$1" "$raw/$2.log" "$3" "$APPEND_BENCH"
 }
 
 "$TOP/scripts/tree.sh"
 
 # 1. Cache level under QEMU TCG
-CONFIG=slub "$TOP/scripts/kernel.sh"
-build_module slub
-mods=$BUILD/slub/guest-modules
-mkdir -p "$mods"
-cp "$BUILD/bench-module/slub/modslab_bench.ko" "$mods/"
-progress "cache benchmark in QEMU TCG: $params"
-rc=0
-bench_boot slub cache-tcg "guest-bench $params" || rc=$?
-rm -f "$mods/modslab_bench.ko"
-rmdir "$mods" 2>/dev/null || true
-[ $rc -eq 0 ] || die "the cache benchmark boot failed (log: build/report/raw/cache-tcg.log)"
+if [ "$CACHE" = 1 ]; then
+	rm -f "$raw"/cache-*
+	CONFIG=slub "$TOP/scripts/kernel.sh"
+	build_module slub
+	progress "cache benchmark in QEMU TCG: $params"
+	bench_boot slub cache-tcg "guest-bench $params" ||
+		die "the cache benchmark boot failed (log: build/report/raw/cache-tcg.log)"
+fi
 
 # 2. Cache level under UML
-if [ "$UML" = 1 ]; then
+if [ "$CACHE" != 1 ]; then
+	:
+elif [ "$UML" = 1 ]; then
 	"$TOP/bench/uml.sh" "$params" >"$raw/cache-uml.out" 2>&1 ||
 		warn "UML cache benchmark not measured (see build/report/raw/cache-uml.out)"
 	tail -n 3 "$raw/cache-uml.out"
@@ -92,10 +86,12 @@ fi
 
 # 3. Whole kernel: MODSLAB vs SLUB, back to back, same command
 syscmd="guest-bench-system $ROUNDS $FILES $IDLE"
+rm -f "$raw"/system* "$raw"/kernel-*
 if [ "$SYSTEM" != 1 ]; then
 	echo "not measured: SYSTEM=0" >"$raw/system.status"
-elif ! CONFIG=modslab "$TOP/scripts/kernel.sh" >"$raw/kernel-modslab.out" 2>&1; then
-	tail -n 5 "$raw/kernel-modslab.out"
+elif ! CONFIG=slub "$TOP/scripts/kernel.sh" ||
+     ! CONFIG=modslab "$TOP/scripts/kernel.sh" >"$raw/kernel-modslab.out" 2>&1; then
+	tail -n 5 "$raw/kernel-modslab.out" 2>/dev/null || true
 	echo "not measured: MODSLAB kernel not available (make kernel CONFIG=modslab failed)" >"$raw/system.status"
 	warn "whole-kernel comparison not measured: the MODSLAB kernel does not build"
 else
