@@ -133,6 +133,7 @@ struct dbg_meta {
 struct dbg_sa {
 	struct slab_allocator	sa;
 	unsigned int		flags;
+	char			name[sizeof("debug(FZPUT)")];
 };
 
 /**
@@ -1149,7 +1150,12 @@ struct slab_allocator *debug_slab_allocator(struct slab_allocator *base,
 	ds = kzalloc(sizeof(*ds), GFP_KERNEL);
 	if (!ds)
 		return ERR_PTR(-ENOMEM);
-	slab_allocator_init(&ds->sa, &dbg_ops, "debug", base);
+	/* Named after its flags, as in "debug(FZ) -> slabifier -> buddy" */
+	snprintf(ds->name, sizeof(ds->name), "debug(%s%s%s%s%s)",
+		 flags & SLABDBG_SANITY ? "F" : "", flags & SLABDBG_REDZONE ? "Z" : "",
+		 flags & SLABDBG_POISON ? "P" : "", flags & SLABDBG_USER ? "U" : "",
+		 flags & SLABDBG_TRACE ? "T" : "");
+	slab_allocator_init(&ds->sa, &dbg_ops, ds->name, base);
 	ds->sa.traits |= SLAB_ALLOCATOR_DEBUG;
 	ds->flags = flags;
 	return &ds->sa;

@@ -336,6 +336,7 @@ static void derive_ctor_refusals(struct kunit *test)
  * gfp / dma
  */
 
+#if defined(CONFIG_ZONE_DMA) || defined(CONFIG_ZONE_DMA32)
 static bool zone_present(enum zone_type zt)
 {
 	int nid;
@@ -346,6 +347,7 @@ static bool zone_present(enum zone_type zt)
 	}
 	return false;
 }
+#endif
 
 static void derive_dma_zone(struct kunit *test, gfp_t zone, int zt,
 			    bool present)
@@ -707,7 +709,7 @@ static void derive_stack_sensible(struct kunit *test)
 			PAGE_ALLOCATOR_NODE_BOUND);
 	/* Each layer describes itself, top first */
 	page_allocator_describe(rcu, buf, sizeof(buf));
-	p[0] = strstr(buf, "rcu(");
+	p[0] = strstr(buf, "rcu -> ");
 	p[1] = strstr(buf, "reserve(");
 	p[2] = strstr(buf, "node(");
 	p[3] = strstr(buf, "test");

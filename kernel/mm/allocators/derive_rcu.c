@@ -85,12 +85,6 @@ static void rcu_pa_free(struct page_allocator *pa, struct folio *folio,
 	call_rcu(&slab->rcu_head, rcu_pa_free_rcu);
 }
 
-static int rcu_pa_describe(struct page_allocator *pa, char *buf, size_t len)
-{
-	return scnprintf(buf, len, "rcu(pending=%ld)",
-			 atomic_long_read(&to_rcu(pa)->pending));
-}
-
 static void rcu_pa_release(struct page_allocator *pa)
 {
 	kfree(to_rcu(pa));
@@ -99,7 +93,6 @@ static void rcu_pa_release(struct page_allocator *pa)
 static const struct page_allocator_ops rcu_pa_ops = {
 	.alloc		= rcu_pa_alloc,
 	.free		= rcu_pa_free,
-	.describe	= rcu_pa_describe,
 	.release	= rcu_pa_release,
 };
 

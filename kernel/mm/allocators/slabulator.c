@@ -140,10 +140,11 @@ struct slab_cache *slabulator_make_chain(struct kmem_cache *s,
 		err = chain_page(&pa, dma32_page_allocator(pa));
 	if (!err && (s->flags & SLAB_TYPESAFE_BY_RCU))
 		err = chain_page(&pa, rcu_page_allocator(pa));
-	if (!err && s->ctor)
-		err = chain_slab(&sa, ctor_slab_allocator(sa, s->ctor, NULL));
+	/* The constructor goes above debugging: debug translates its hooks. */
 	if (!err && debug)
 		err = chain_slab(&sa, debug_slab_allocator(sa, debug));
+	if (!err && s->ctor)
+		err = chain_slab(&sa, ctor_slab_allocator(sa, s->ctor, NULL));
 
 	c = err ? ERR_PTR(err) : slab_cache_create(sa, pa, s->name,
 						   s->object_size, &ca);

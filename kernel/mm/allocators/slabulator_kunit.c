@@ -156,6 +156,27 @@ static void cache_ctor(struct kunit *test)
 	kmem_cache_destroy(s);
 }
 
+/* A constructor and debug flags: the constructor goes on top. */
+static void cache_ctor_and_debug(struct kunit *test)
+{
+	struct kmem_cache *s;
+	unsigned char *p;
+
+	ctor_calls = 0;
+	s = kmem_cache_create("modslab_test_ctor_debug", 64, 0,
+			      SLAB_RED_ZONE | SLAB_CONSISTENCY_CHECKS,
+			      count_ctor);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_STREQ(test, chain_of(test, s),
+			   "ctor -> debug(FZ) -> slabifier -> buddy");
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, p[0], 0x5a);
+	KUNIT_EXPECT_GT(test, ctor_calls, 0);
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+}
+
 /* SLAB_TYPESAFE_BY_RCU caches get the rcu page deriver. */
 static void cache_typesafe_by_rcu(struct kunit *test)
 {
@@ -164,7 +185,7 @@ static void cache_typesafe_by_rcu(struct kunit *test)
 	void *p;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(chain_of(test, s), "rcu"));
+	KUNIT_EXPECT_STREQ(test, chain_of(test, s), "slabifier -> rcu -> buddy");
 	p = kmem_cache_alloc(s, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	kmem_cache_free(s, p);
@@ -180,7 +201,8 @@ static void cache_debug_flags(struct kunit *test)
 	char *p;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(chain_of(test, s), "debug"));
+	KUNIT_EXPECT_STREQ(test, chain_of(test, s),
+			   "debug(ZP) -> slabifier -> buddy");
 	p = kmem_cache_alloc(s, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	/* ksize() must not offer the red zone. */
@@ -341,6 +363,7 @@ static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(krealloc_keeps_contents),
 	KUNIT_CASE(cache_plain_chain),
 	KUNIT_CASE(cache_ctor),
+	KUNIT_CASE(cache_ctor_and_debug),
 	KUNIT_CASE(cache_typesafe_by_rcu),
 	KUNIT_CASE(cache_debug_flags),
 	KUNIT_CASE(cache_bulk),
