@@ -965,19 +965,8 @@ static int dbg_destroy(struct slab_cache *c)
 static unsigned int dbg_align(unsigned int size,
 			      const struct slab_cache_args *args)
 {
-	unsigned int align = args->align, ralign;
-
-	if (args->flags & SLAB_HWCACHE_ALIGN) {
-		ralign = cache_line_size();
-		while (size <= ralign / 2)
-			ralign /= 2;
-		align = max(align, ralign);
-	}
-	align = max_t(unsigned int, align, sizeof(void *));
-	/* Keep the base's natural alignment of power of two sizes */
-	if (is_power_of_2(size) && size <= PAGE_SIZE)
-		align = max(align, size);
-	return align;
+	/* The base's rules, natural alignment of power-of-two sizes too */
+	return slab_object_align(size, args->align, args->flags);
 }
 
 static void dbg_layout(struct dbg_cache *dc, unsigned int size,

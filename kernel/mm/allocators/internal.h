@@ -24,6 +24,7 @@
 
 #include <linux/allocator.h>
 #include <linux/bit_spinlock.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/page-flags.h>
@@ -229,6 +230,36 @@ static inline bool mslab_update(struct mslab *slab, void *fl_old,
 	}
 	mslab_unlock(slab);
 	return ret;
+}
+
+/**
+ * slab_object_align() - the alignment objects of a cache get
+ * @size: object size.
+ * @align: alignment the creator asked for (a power of two, or 0).
+ * @flags: its flags; %SLAB_HWCACHE_ALIGN aligns to a cache line, or to a
+ *	half, quarter ... of one for small objects.
+ *
+ * At least pointer alignment, and power-of-two sizes up to a page are
+ * aligned to their size.  Layers that lay objects out share this.
+ *
+ * Return: the alignment.
+ */
+static inline unsigned int slab_object_align(unsigned int size,
+					     unsigned int align,
+					     slab_flags_t flags)
+{
+	unsigned int ralign;
+
+	if (flags & SLAB_HWCACHE_ALIGN) {
+		ralign = cache_line_size();
+		while (size <= ralign / 2)
+			ralign /= 2;
+		align = max(align, ralign);
+	}
+	align = max_t(unsigned int, align, sizeof(void *));
+	if (is_power_of_2(size) && size <= PAGE_SIZE)
+		align = max(align, size);
+	return align;
 }
 
 /* Kept visible to the tests, see slabifier_kunit.c. */

@@ -1473,7 +1473,7 @@ static unsigned int sf_calc_order(unsigned int stride)
 static int sf_layout(struct sf_cache *sc, const char *name, unsigned int size,
 		     const struct slab_cache_args *args)
 {
-	unsigned int align = args->align, ralign, stride;
+	unsigned int align = args->align, stride;
 	bool outside;
 
 	if (align & (align - 1) || align > PAGE_SIZE) {
@@ -1481,15 +1481,7 @@ static int sf_layout(struct sf_cache *sc, const char *name, unsigned int size,
 		       name, align, PAGE_SIZE);
 		return -EINVAL;
 	}
-	if (args->flags & SLAB_HWCACHE_ALIGN) {
-		ralign = cache_line_size();
-		while (size <= ralign / 2)
-			ralign /= 2;
-		align = max(align, ralign);
-	}
-	align = max_t(unsigned int, align, sizeof(void *));
-	if (is_power_of_2(size) && size <= PAGE_SIZE)
-		align = max(align, size);
+	align = slab_object_align(size, align, args->flags);
 
 	stride = max_t(unsigned int, size, sizeof(void *));
 	outside = !args->use_freeptr_offset &&
