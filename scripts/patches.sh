@@ -48,7 +48,7 @@ rm -rf "$check"
 "${git[@]}" worktree prune
 "${git[@]}" worktree add -q --detach "$check" modslab-base 2>/dev/null ||
 	die "could not make a work tree to check the series"
-if ! git -C "$check" am -q "$out"/00*-*.patch >/dev/null 2>&1 ||
+if ! git -C "$check" am -q $(ls "$out"/*.patch | grep -v /0000-cover-letter) >/dev/null 2>&1 ||
    [ "$(git -C "$check" rev-parse 'HEAD^{tree}')" != "$("${git[@]}" rev-parse "$head^{tree}")" ]; then
 	"${git[@]}" worktree remove --force "$check"
 	die "the series in build/patches does not apply with git am onto modslab-base"
