@@ -19,6 +19,12 @@
 OUT=$BUILD/fuzz
 RESULT=$BUILD/results/fuzz
 mkdir -p "$OUT/corpus" "$OUT/crashes" "$BUILD/results"
+# One run at a time: a second one waits for build/fuzz to be free
+exec 9>"$OUT/.lock"
+if ! flock -n 9; then
+	echo "fuzz: waiting for another fuzz run to finish"
+	flock 9
+fi
 
 fail() {
 	echo "0 1" >"$RESULT"
@@ -66,13 +72,13 @@ set -e
 t=$(($(date +%s) - t0))
 
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-totals=$(grep '^modslab-fuzz: ' "$log" | tail -n 1 || true)
-findings=$(grep -c -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|^modslab (fuzz|shim):' \
+totals=$(grep -a '^modslab-fuzz: ' "$log" | tail -n 1 || true)
+findings=$(grep -a -c -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|^modslab (fuzz|shim):' \
 	"$log" || true)
 echo "fuzz: ${execs:-0} executions in ${t}s; ${totals#modslab-fuzz: }"
 echo "fuzz: $findings sanitizer or invariant findings (log: $log)"
 if [ $rc -ne 0 ] || [ "$findings" -ne 0 ]; then
-	grep -E -A 12 'ERROR: |runtime error:|^modslab (fuzz|shim):' "$log" | head -n 40 >&2
+	grep -a -E -A 12 'ERROR: |runtime error:|^modslab (fuzz|shim):' "$log" | head -n 40 >&2
 	fail "fuzzing found a problem; the input is in $OUT/crashes/"
 fi
 echo "1 0" >"$RESULT"
