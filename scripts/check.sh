@@ -25,7 +25,9 @@ for c in slub modslab; do
 	cmd=guest-slabinfo
 	[ $c = modslab ] && cmd=guest-modslab
 	if CONFIG=$c "$s/kernel.sh"; then
-		step "boot-$c" env CONFIG=$c CMD=$cmd "$s/boot.sh"
+		# init_on_*: test_meminit checks the heap is wiped as promised.
+		step "boot-$c" env CONFIG=$c CMD=$cmd \
+			APPEND="init_on_alloc=1 init_on_free=1" "$s/boot.sh"
 		if [ $c = modslab ]; then
 			step boot-modslab-options env CONFIG=modslab RESULT=boot-modslab-options \
 				LOG="$BUILD/modslab/boot-options.log" \

@@ -29,8 +29,8 @@
  * 4. Hooks, in SLUB's order.  Allocation: might_alloc, failslab, the
  *    chain, init_on_alloc/__GFP_ZERO, kmemleak, kmsan.  Free: kmemleak,
  *    lock and object debugging checks, KCSAN, init_on_free, the chain.
- *    With init_on_free the free pointer is kept outside the object, so a
- *    wiped object stays wiped while it is free.
+ *    With init_on_free an object is wiped when freed, and again when
+ *    handed out: the chain wrote its free pointer into it meanwhile.
  *
  * 5. Locking.  slab_mutex (slab_common.c) serialises creation and
  *    destruction; the allocators below take their own locks, never this
@@ -124,8 +124,6 @@ struct slab_cache *slabulator_make_chain(struct kmem_cache *s,
 				     SLAB_TYPESAFE_BY_RCU),
 		.use_freeptr_offset = args->use_freeptr_offset,
 		.freeptr_offset = args->freeptr_offset,
-		/* A wiped free object stays wiped: no free pointer in it. */
-		.preserve_free = slab_want_init_on_free(s),
 		.owner = s,
 	};
 	struct page_allocator *pa = page_allocator_get(buddy_page_allocator());
@@ -222,8 +220,8 @@ void *slabulator_alloc(struct kmem_cache *s, gfp_t flags, int node,
 	if (unlikely(!slab_pre_alloc(s, flags)))
 		return NULL;
 	obj = slab_cache_alloc_node(s->cache, flags, node);
-	return slab_post_alloc(s, flags, obj,
-			       slab_want_init_on_alloc(flags, s), orig_size);
+	return slab_post_alloc(s, flags, obj, slab_want_init_on_alloc(flags, s) ||
+			       slab_want_init_on_free(s), orig_size);
 }
 
 static __always_inline void slab_free_hook(struct kmem_cache *s, void *x)
@@ -331,7 +329,8 @@ EXPORT_SYMBOL(kmem_cache_free);
 int kmem_cache_alloc_bulk_noprof(struct kmem_cache *s, gfp_t flags,
 				 size_t size, void **p)
 {
-	bool init = slab_want_init_on_alloc(flags, s);
+	bool init = slab_want_init_on_alloc(flags, s) ||
+		    slab_want_init_on_free(s);
 	size_t i;
 
 	if (!size)
