@@ -10,8 +10,11 @@ rm -rf "$BUILD/results"
 mkdir -p "$BUILD/results"
 steps_failed=()
 step() { # step NAME CMD...
+	local name=$1
+
+	shift
 	if ! "$@"; then
-		steps_failed+=("$1")
+		steps_failed+=("$name")
 	fi
 }
 
