@@ -129,6 +129,7 @@ struct dbg_meta {
  * struct dbg_sa - a debug slab allocator
  * @sa: the allocator.
  * @flags: &enum slab_debug_flags for its caches.
+ * @name: "debug(" and the letters of @flags ")", its name in chains.
  */
 struct dbg_sa {
 	struct slab_allocator	sa;

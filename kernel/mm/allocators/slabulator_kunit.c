@@ -97,7 +97,7 @@ static void kmalloc_large_pass_through(struct kunit *test)
 
 static void krealloc_keeps_contents(struct kunit *test)
 {
-	char *p = kmalloc(40, GFP_KERNEL), *q;
+	char *p = kmalloc(40, GFP_KERNEL), *q, *r;
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
@@ -107,10 +107,12 @@ static void krealloc_keeps_contents(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, q);
 	for (i = 0; i < 40; i++)
 		KUNIT_EXPECT_EQ(test, q[i], (char)i);
-	q = krealloc(q, 20000, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, q);
-	KUNIT_EXPECT_EQ(test, q[39], (char)39);
-	kfree(q);
+	r = krealloc(q, 20000, GFP_KERNEL);
+	if (!r)
+		kfree(q);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r[39], (char)39);
+	kfree(r);
 }
 
 /* A plain cache is the slabifier over the buddy allocator, no deriver. */
@@ -380,6 +382,7 @@ static struct kunit_suite slabulator_suite = {
 	.name = "modslab_slabulator",
 	.test_cases = slabulator_cases,
 };
+
 kunit_test_suite(slabulator_suite);
 
 MODULE_DESCRIPTION("KUnit tests of MODSLAB's kmem_cache API and kmalloc");
