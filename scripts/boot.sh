@@ -63,13 +63,9 @@ status=$(sed -n 's/^modslab-guest: exit \([0-9]*\)$/\1/p' "$log" | tail -n 1)
 kpassed=0 kfailed=0
 if grep -q 'KTAP version' "$log"; then
 	python3 "$LINUX/tools/testing/kunit/kunit.py" parse "$log" >"$log.kunit" 2>&1 || true
-	summary=$(sed -n 's/.*Testing complete\. Ran [0-9]* tests: \(.*\)/\1/p' "$log.kunit" | tail -n 1)
-	kpassed=$(echo "$summary" | sed -n 's/.*passed: \([0-9]*\).*/\1/p')
-	kpassed=${kpassed:-0}
-	for k in failed crashed errors; do
-		n=$(echo "$summary" | sed -n "s/.*$k: \([0-9]*\).*/\1/p")
-		kfailed=$((kfailed + ${n:-0}))
-	done
+	res=$(kunit_summary "$log.kunit")
+	summary=${res% ; *}
+	read -r kpassed kfailed <<<"${res##* ; }"
 	grep -E '\[(FAILED|CRASHED)\]' "$log.kunit" || true
 	echo "KUnit in the guest: ${summary:-no summary}"
 	[ $kfailed -eq 0 ] || fail+=("$kfailed KUnit case(s) failed")

@@ -40,13 +40,7 @@ rc=$?
 set -e
 # The parsed results: every suite line and the closing summary.
 sed -n '/=* \[\(PASSED\|FAILED\|SKIPPED\|CRASHED\)\] .* =*/p; /^\[[0-9:]*\] \(Testing complete\|Elapsed time\)/p; /\[\(FAILED\|CRASHED\)\]/p; /^\[[0-9:]*\] *\(#\|Expected\|but\|ERROR\)/p' "$log" | uniq
-summary=$(sed -n 's/.*Testing complete\. Ran \([0-9]*\) tests: \(.*\)/\1 \2/p' "$log" | tail -n 1)
-passed=$(echo "$summary" | sed -n 's/.*passed: \([0-9]*\).*/\1/p')
-failed=$(echo "$summary" | sed -n 's/.*failed: \([0-9]*\).*/\1/p')
-crashed=$(echo "$summary" | sed -n 's/.*crashed: \([0-9]*\).*/\1/p')
-errors=$(echo "$summary" | sed -n 's/.*errors: \([0-9]*\).*/\1/p')
-passed=${passed:-0}
-failed=$((${failed:-0} + ${crashed:-0} + ${errors:-0}))
+read -r passed failed <<<"$(kunit_summary "$log" | sed 's/.* ; //')"
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
 	failed=1
 	tail -n 40 "$log"

@@ -56,6 +56,21 @@ config_path() {
 	echo "$f"
 }
 
+# kunit_summary FILE: "<summary> ; <passed> <failed>" from the closing line
+# of kunit.py's parsed output in FILE; crashed cases and errors count as
+# failed.  Empty summary and "0 0" when there is no such line.
+kunit_summary() {
+	local summary n passed failed=0 k
+
+	summary=$(sed -n 's/.*Testing complete\. Ran [0-9]* tests: \(.*\)/\1/p' "$1" | tail -n 1)
+	passed=$(echo "$summary" | sed -n 's/.*passed: \([0-9]*\).*/\1/p')
+	for k in failed crashed errors; do
+		n=$(echo "$summary" | sed -n "s/.*$k: \([0-9]*\).*/\1/p")
+		failed=$((failed + ${n:-0}))
+	done
+	echo "$summary ; ${passed:-0} $failed"
+}
+
 # need_tree: fail with the fix if build/linux has not been made.
 need_tree() {
 	[ -f "$LINUX/.modslab-tree" ] ||
