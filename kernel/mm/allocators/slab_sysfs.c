@@ -4,7 +4,9 @@
  * attributes tools/mm/slabinfo and slabtop-style tools read, and
  * "allocator", the chain of allocators behind the cache.  Merged caches
  * appear as symbolic links to the cache they were merged into, as with
- * SLUB, and "aliases" counts them.
+ * SLUB, and "aliases" counts them.  Writing "debug(<letters>)" or "none"
+ * to "allocator" changes the debugging of the cache at run time
+ * (slab_switch.c).
  */
 
 #define pr_fmt(fmt) "slab: " fmt
@@ -13,6 +15,7 @@
 #include <linux/kobject.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/slab_backing.h>
 #include <linux/sysfs.h>
 
 #include "../slab.h"
@@ -97,7 +100,16 @@ static ssize_t allocator_show(struct kmem_cache *s, char *buf)
 	buf[n++] = '\n';
 	return n;
 }
-SLAB_ATTR_RO(allocator);
+
+/* "debug(<letters>)" or "none": see kmem_cache_set_backing(). */
+static ssize_t allocator_store(struct kmem_cache *s, const char *buf,
+			       size_t count)
+{
+	int err = kmem_cache_set_backing(s, buf);
+
+	return err ? err : count;
+}
+SLAB_ATTR_RW(allocator);
 
 static ssize_t shrink_store(struct kmem_cache *s, const char *buf,
 			    size_t count)

@@ -55,6 +55,7 @@
 #include <kunit/visibility.h>
 
 #include "../slab.h"
+#include "slab_hooks.h"
 #include "slabulator.h"
 
 /* The chain of a cache */
@@ -105,11 +106,128 @@ static int chain_slab(struct slab_allocator **sa,
 	return PTR_ERR_OR_ZERO(derived);
 }
 
+/* The order of the slabs @sa and @pa would make, for a reserve of slabs. */
+static int slabulator_slab_order(struct kmem_cache *s,
+				 struct slab_allocator *sa,
+				 struct page_allocator *pa,
+				 const struct slab_cache_args *ca,
+				 unsigned int *order)
+{
+	struct slab_cache_args probe = *ca;
+	struct slab_cache_stats st;
+	struct slab_cache *c;
+
+	probe.nr_hooks = 0;
+	c = slab_cache_create(sa, pa, s->name, s->object_size, &probe);
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	slab_cache_stats(c, &st);
+	*order = st.order;
+	return slab_cache_destroy(c);
+}
+
+static bool slabulator_spec_has_dma(const struct slab_backing *spec)
+{
+	unsigned int i;
+
+	for (i = 0; spec && i < spec->nr; i++) {
+		if (spec->step[i].kind == SLAB_BACKING_DMA ||
+		    spec->step[i].kind == SLAB_BACKING_DMA32)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * slabulator_build_chain() - build an allocator chain for a kmem_cache
+ * @s: the cache, with name, object_size, flags and ctor set.
+ * @align: alignment its creator asked for.
+ * @args: the creation arguments (free pointer offset), or NULL.
+ * @req: what to build on and what to add; see &struct slabulator_chain.
+ *
+ * Bottom up: @req->pa (or the buddy allocator); dma or dma32 for the
+ * cache's flags unless @req->pa forces gfp bits or @req->spec names one;
+ * the page-level derivers of @req->spec, innermost first; rcu for
+ * SLAB_TYPESAFE_BY_RCU unless the chain has it.  Then the slabifier (or
+ * @req->sa), debug (unless @req->sa has it) and the constructor.
+ *
+ * Context: process context, or early boot; slab_mutex held.
+ * Return: the cache of the top of the chain, or an ERR_PTR().
+ */
+struct slab_cache *slabulator_build_chain(struct kmem_cache *s,
+					  unsigned int align,
+					  const struct kmem_cache_args *args,
+					  const struct slabulator_chain *req)
+{
+	const struct slab_backing *spec = req->spec;
+	struct slab_cache_args ca = {
+		.align = slabulator_align(s->object_size, align),
+		.flags = s->flags & (SLAB_HWCACHE_ALIGN | SLAB_RECLAIM_ACCOUNT |
+				     SLAB_TYPESAFE_BY_RCU),
+		.use_freeptr_offset = args && args->use_freeptr_offset,
+		.freeptr_offset = args ? args->freeptr_offset : 0,
+		.owner = s,
+	};
+	struct page_allocator *pa =
+		page_allocator_get(req->pa ?: buddy_page_allocator());
+	struct slab_allocator *sa =
+		slab_allocator_get(req->sa ?: slabifier_allocator());
+	unsigned int debug = req->set_debug ? req->debug :
+				slabulator_debug_flags(s->flags);
+	unsigned int i, order = 0;
+	unsigned int size = slab_hook_cache_args(s, &ca);
+	struct slab_cache *c;
+	int err = 0;
+
+	/* The constructor goes above debugging: debug translates its hooks. */
+	if (debug && !(sa->traits & SLAB_ALLOCATOR_DEBUG))
+		err = chain_slab(&sa, debug_slab_allocator(sa, debug));
+	if (!err && s->ctor)
+		err = chain_slab(&sa, ctor_slab_allocator(sa, s->ctor, NULL));
+	if (!err && req->hook) {
+		if (ca.nr_hooks < SLAB_CACHE_MAX_HOOKS)
+			ca.hooks[ca.nr_hooks++] = req->hook;
+		else
+			err = -ENOSPC;
+	}
+
+	if (!err && !slabulator_spec_has_dma(spec) &&
+	    !(pa->traits & PAGE_ALLOCATOR_GFP_FORCED)) {
+		if (s->flags & SLAB_CACHE_DMA)
+			err = chain_page(&pa, dma_page_allocator(pa));
+		else if (s->flags & SLAB_CACHE_DMA32)
+			err = chain_page(&pa, dma32_page_allocator(pa));
+	}
+	for (i = spec ? spec->nr : 0; !err && i-- > 0;) {
+		if (spec->step[i].kind == SLAB_BACKING_RESERVE)
+			err = slabulator_slab_order(s, sa, pa, &ca, &order);
+		if (!err)
+			err = chain_page(&pa, slab_backing_derive(&spec->step[i],
+								  pa, order));
+	}
+	if (!err && (s->flags & SLAB_TYPESAFE_BY_RCU) &&
+	    !(pa->traits & PAGE_ALLOCATOR_RCU))
+		err = chain_page(&pa, rcu_page_allocator(pa));
+
+	c = err ? ERR_PTR(err) : slab_cache_create(sa, pa, s->name, size,
+						   &ca);
+	if (!IS_ERR_OR_NULL(pa))
+		page_allocator_put(pa);
+	if (!IS_ERR_OR_NULL(sa))
+		slab_allocator_put(sa);
+	return c;
+}
+
 /**
  * slabulator_make_chain() - build the allocator chain of a new kmem_cache
  * @s: the cache, with name, object_size, flags and ctor set.
  * @args: the creation arguments.
  * @left_pad: set to the bytes a deriver puts before each object.
+ *
+ * The chain is the one kmem_cache_create_backed() asked for, else the one
+ * modslab.backing= gives the cache's name, else the one its flags ask for.
+ * A modslab.backing= chain that cannot be built is reported and the cache
+ * gets the chain its flags ask for.
  *
  * Context: process context, or early boot; slab_mutex held.
  * Return: the cache of the top of the chain, or an ERR_PTR().
@@ -118,38 +236,20 @@ struct slab_cache *slabulator_make_chain(struct kmem_cache *s,
 					 struct kmem_cache_args *args,
 					 unsigned int *left_pad)
 {
-	struct slab_cache_args ca = {
-		.align = slabulator_align(s->object_size, args->align),
-		.flags = s->flags & (SLAB_HWCACHE_ALIGN | SLAB_RECLAIM_ACCOUNT |
-				     SLAB_TYPESAFE_BY_RCU),
-		.use_freeptr_offset = args->use_freeptr_offset,
-		.freeptr_offset = args->freeptr_offset,
-		.owner = s,
-	};
-	struct page_allocator *pa = page_allocator_get(buddy_page_allocator());
-	struct slab_allocator *sa = slab_allocator_get(slabifier_allocator());
-	unsigned int debug = slabulator_debug_flags(s->flags);
+	struct slabulator_chain req = {};
 	struct slab_cache *c;
-	int err = 0;
+	char buf[96];
 
-	if (s->flags & SLAB_CACHE_DMA)
-		err = chain_page(&pa, dma_page_allocator(pa));
-	else if (s->flags & SLAB_CACHE_DMA32)
-		err = chain_page(&pa, dma32_page_allocator(pa));
-	if (!err && (s->flags & SLAB_TYPESAFE_BY_RCU))
-		err = chain_page(&pa, rcu_page_allocator(pa));
-	/* The constructor goes above debugging: debug translates its hooks. */
-	if (!err && debug)
-		err = chain_slab(&sa, debug_slab_allocator(sa, debug));
-	if (!err && s->ctor)
-		err = chain_slab(&sa, ctor_slab_allocator(sa, s->ctor, NULL));
-
-	c = err ? ERR_PTR(err) : slab_cache_create(sa, pa, s->name,
-						   s->object_size, &ca);
-	if (!IS_ERR_OR_NULL(pa))
-		page_allocator_put(pa);
-	if (!IS_ERR_OR_NULL(sa))
-		slab_allocator_put(sa);
+	if (!slab_backing_request(s->name, &req.pa, &req.sa))
+		req.spec = slab_backing_for(s->name);
+	c = slabulator_build_chain(s, args->align, args, &req);
+	if (IS_ERR(c) && req.spec) {
+		slab_backing_describe(req.spec, buf, sizeof(buf));
+		pr_err("modslab.backing: cannot build '%s' for cache %s (%pe); built without it\n",
+		       buf, s->name, c);
+		req.spec = NULL;
+		c = slabulator_build_chain(s, args->align, args, &req);
+	}
 	*left_pad = IS_ERR(c) ? 0 : slab_cache_left_pad(c);
 	return c;
 }
@@ -160,45 +260,62 @@ struct slab_cache *slabulator_make_chain(struct kmem_cache *s,
  * @buf: where to write.
  * @len: room in @buf.
  *
- * For example "debug(FZ) -> slabifier -> rcu -> buddy".
+ * For example "debug(FZ) -> slabifier -> rcu -> buddy".  For a cache whose
+ * debugging changed at run time, the chain new objects come from.
  *
- * Context: any.
+ * Context: may sleep.
  * Return: the characters written.
  */
 int slabulator_describe(struct kmem_cache *s, char *buf, size_t len)
 {
-	struct slab_allocator *sa;
-	int n = 0;
+	struct slab_cache *c = READ_ONCE(s->cache);
 
-	for (sa = s->cache->allocator; sa; sa = sa->base)
-		n += scnprintf(buf + n, len - n, "%s -> ", sa->name);
-	n += page_allocator_describe(s->cache->page_allocator, buf + n,
-				     len - n);
-	return n;
+	if (slab_switch_active(c))
+		return slab_switch_describe(c, buf, len);
+	return slabulator_describe_chain(c, buf, len);
 }
 EXPORT_SYMBOL_IF_KUNIT(slabulator_describe);
 
-/* Object and cache hooks */
-
-static __always_inline bool slab_pre_alloc(struct kmem_cache *s, gfp_t flags)
+/**
+ * slabulator_describe_chain() - write a chain, top down
+ * @c: the top of the chain.
+ * @buf: where to write.
+ * @len: room in @buf.
+ *
+ * Context: may sleep.
+ * Return: the characters written.
+ */
+int slabulator_describe_chain(struct slab_cache *c, char *buf, size_t len)
 {
-	flags &= gfp_allowed_mask;
-	might_alloc(flags);
-	return !should_failslab(s, flags);
+	struct slab_allocator *sa;
+	int n = 0;
+
+	for (sa = c->allocator; sa; sa = sa->base)
+		n += scnprintf(buf + n, len - n, "%s -> ", sa->name);
+	n += page_allocator_describe(c->page_allocator, buf + n, len - n);
+	return n;
 }
 
-static __always_inline void *slab_post_alloc(struct kmem_cache *s, gfp_t flags,
-					     void *obj, bool init,
-					     size_t orig_size)
-{
-	gfp_t init_flags = flags & gfp_allowed_mask;
+/* Objects, through the hooks of slab_hooks.c */
 
-	if (unlikely(!obj))
+static __always_inline void *slabulator_alloc_lru(struct kmem_cache *s,
+						  struct list_lru *lru,
+						  gfp_t flags, int node,
+						  size_t orig_size)
+{
+	bool init = false;
+	void *obj;
+
+	if (unlikely(!slab_hook_pre_alloc(s, flags)))
 		return NULL;
-	if (init)
-		memset(obj, 0, s->object_size);
-	kmemleak_alloc_recursive(obj, s->object_size, 1, s->flags, init_flags);
-	kmsan_slab_alloc(s, obj, init_flags);
+	obj = slab_hook_kfence_alloc(s, orig_size, flags);
+	if (likely(!obj)) {
+		obj = slab_cache_alloc_node(s->cache, slab_hook_chain_gfp(flags),
+					    node);
+		init = slab_want_init_on_alloc(flags, s) ||
+		       slab_want_init_on_free(s);
+	}
+	slab_hook_post_alloc(s, lru, flags, 1, &obj, init, orig_size);
 	return obj;
 }
 
@@ -215,27 +332,7 @@ static __always_inline void *slab_post_alloc(struct kmem_cache *s, gfp_t flags,
 void *slabulator_alloc(struct kmem_cache *s, gfp_t flags, int node,
 		       size_t orig_size)
 {
-	void *obj;
-
-	if (unlikely(!slab_pre_alloc(s, flags)))
-		return NULL;
-	obj = slab_cache_alloc_node(s->cache, flags, node);
-	return slab_post_alloc(s, flags, obj, slab_want_init_on_alloc(flags, s) ||
-			       slab_want_init_on_free(s), orig_size);
-}
-
-static __always_inline void slab_free_hook(struct kmem_cache *s, void *x)
-{
-	kmemleak_free_recursive(x, s->flags);
-	kmsan_slab_free(s, x);
-	debug_check_no_locks_freed(x, s->object_size);
-	if (!(s->flags & SLAB_DEBUG_OBJECTS))
-		debug_check_no_obj_freed(x, s->object_size);
-	if (!(s->flags & SLAB_TYPESAFE_BY_RCU))
-		__kcsan_check_access(x, s->object_size,
-				     KCSAN_ACCESS_WRITE | KCSAN_ACCESS_ASSERT);
-	if (slab_want_init_on_free(s))
-		memset(x, 0, s->object_size);
+	return slabulator_alloc_lru(s, NULL, flags, node, orig_size);
 }
 
 /**
@@ -247,8 +344,8 @@ static __always_inline void slab_free_hook(struct kmem_cache *s, void *x)
  */
 void slabulator_free(struct kmem_cache *s, void *x)
 {
-	slab_free_hook(s, x);
-	slab_cache_free(s->cache, x);
+	if (likely(slab_hook_free(s, x)))
+		slab_cache_free(s->cache, x);
 }
 
 /**
@@ -290,7 +387,8 @@ EXPORT_SYMBOL(kmem_cache_alloc_noprof);
 void *kmem_cache_alloc_lru_noprof(struct kmem_cache *s, struct list_lru *lru,
 				  gfp_t gfpflags)
 {
-	void *ret = slabulator_alloc(s, gfpflags, NUMA_NO_NODE, s->object_size);
+	void *ret = slabulator_alloc_lru(s, lru, gfpflags, NUMA_NO_NODE,
+					 s->object_size);
 
 	trace_kmem_cache_alloc(_RET_IP_, ret, s, gfpflags, NUMA_NO_NODE);
 	return ret;
@@ -309,8 +407,7 @@ EXPORT_SYMBOL(kmem_cache_alloc_node_noprof);
 
 bool kmem_cache_charge(void *objp, gfp_t gfpflags)
 {
-	/* No memcg accounting with MODSLAB yet (Kconfig keeps MEMCG off). */
-	return true;
+	return slab_hook_charge(objp, gfpflags);
 }
 EXPORT_SYMBOL(kmem_cache_charge);
 
@@ -331,16 +428,17 @@ int kmem_cache_alloc_bulk_noprof(struct kmem_cache *s, gfp_t flags,
 {
 	bool init = slab_want_init_on_alloc(flags, s) ||
 		    slab_want_init_on_free(s);
-	size_t i;
 
 	if (!size)
 		return 0;
-	if (unlikely(!slab_pre_alloc(s, flags)))
+	if (unlikely(!slab_hook_pre_alloc(s, flags)))
 		return 0;
-	if (!slab_cache_alloc_bulk(s->cache, flags, size, p))
+	if (!slab_cache_alloc_bulk(s->cache, slab_hook_chain_gfp(flags), size,
+				   p))
 		return 0;
-	for (i = 0; i < size; i++)
-		slab_post_alloc(s, flags, p[i], init, s->object_size);
+	slab_hook_kfence_bulk(s, flags, size, p);
+	if (!slab_hook_post_alloc(s, NULL, flags, size, p, init, s->object_size))
+		return 0;
 	return size;
 }
 EXPORT_SYMBOL(kmem_cache_alloc_bulk_noprof);
@@ -363,7 +461,8 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 			p[i] = NULL;
 			continue;
 		}
-		slab_free_hook(s, p[i]);
+		if (!slab_hook_free(s, p[i]))
+			p[i] = NULL;
 	}
 	slab_cache_free_bulk(s->cache, size, p);
 }
@@ -373,7 +472,7 @@ EXPORT_SYMBOL(kmem_cache_free_bulk);
 
 slab_flags_t kmem_cache_flags(slab_flags_t flags, const char *name)
 {
-	return flags | slab_debug_flags_for(name);
+	return flags | slab_debug_flags_for(name) | slab_backing_flags_for(name);
 }
 
 int do_kmem_cache_create(struct kmem_cache *s, const char *name,
@@ -461,18 +560,40 @@ void *fixup_red_left(struct kmem_cache *s, void *p)
 	return p + s->red_left_pad;
 }
 
+/*
+ * Stride and left padding of the objects in a slab: those of the chain that
+ * made it, which differ from the kmem_cache's for a cache whose debugging
+ * changed at run time.
+ */
+static void __maybe_unused slabulator_layout(struct kmem_cache *s,
+					     const void *obj,
+					     unsigned int *size,
+					     unsigned int *left)
+{
+	struct slab_cache *c = READ_ONCE(s->cache);
+
+	if (unlikely(slab_switch_active(c))) {
+		c = slab_switch_chain_of(c, obj);
+		*size = c->size;
+		*left = slab_cache_left_pad(c);
+		return;
+	}
+	*size = s->size;
+	*left = s->red_left_pad;
+}
+
 #ifdef CONFIG_PRINTK
 void __kmem_obj_info(struct kmem_obj_info *kpp, void *object, struct slab *slab)
 {
 	struct kmem_cache *s = slab->slab_cache;
 	void *base = slab_address(slab);
-	unsigned int objnr;
+	unsigned int size, left;
 
 	kpp->kp_ptr = object;
 	kpp->kp_slab = slab;
 	kpp->kp_slab_cache = s;
-	objnr = obj_to_index(s, slab, object);
-	kpp->kp_objp = base + s->size * objnr + s->red_left_pad;
+	slabulator_layout(s, object, &size, &left);
+	kpp->kp_objp = base + size * ((object - base) / size) + left;
 	kpp->kp_data_offset = object - kpp->kp_objp;
 }
 #endif
@@ -482,12 +603,19 @@ void __check_heap_object(const void *ptr, unsigned long n,
 			 const struct slab *slab, bool to_user)
 {
 	struct kmem_cache *s = slab->slab_cache;
+	unsigned int size, left;
 	unsigned long offset;
 
-	offset = (ptr - slab_address(slab)) % s->size;
-	if (offset < s->red_left_pad)
-		usercopy_abort("slab object redzone", s->name, to_user, offset, n);
-	offset -= s->red_left_pad;
+	if (is_kfence_address(ptr)) {
+		offset = ptr - kfence_object_start(ptr);
+	} else {
+		slabulator_layout(s, ptr, &size, &left);
+		offset = (ptr - slab_address(slab)) % size;
+		if (offset < left)
+			usercopy_abort("slab object redzone", s->name, to_user,
+				       offset, n);
+		offset -= left;
+	}
 	if (offset >= s->useroffset && offset - s->useroffset <= s->usersize &&
 	    n <= s->useroffset - offset + s->usersize)
 		return;

@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Changing the chain of a live kmem_cache: debugging on and off at run time.
+ *
+ * kmem_cache_set_backing(s, "debug(FZP)") gives a cache a new chain; new
+ * objects come from it, objects already handed out go back to the chain
+ * that made them.  The first change puts a switch between the kmem_cache
+ * and its chains: s->cache then points to the switch's handle, whose
+ * methods dispatch to the chains.
+ *
+ * Which chain made an object.  Every slab records its kmem_cache, not its
+ * chain (the rest of the kernel reads that word), so the switch keeps its
+ * own map: each chain made by a switch carries a per-slab hook that enters
+ * the slab's first page frame in an XArray when the slab is made and
+ * removes it before the slab goes back.  A slab that is not in the map
+ * belongs to the first chain, the one the cache was created with (it has
+ * no hook, and needs none: it is the only chain without one).
+ *
+ * Why it is safe against allocations and frees on other CPUs:
+ *  - The current chain is an RCU-protected pointer.  An allocation reads
+ *    it and takes a reference on the chain's in-flight counter (a
+ *    percpu_ref) inside one RCU read-side section, and drops the reference
+ *    once the chain returned.  A switch publishes the new chain, waits for
+ *    a grace period (after which every allocation either holds a reference
+ *    on the old chain or sees the new one), then kills the old chain's
+ *    counter: when it drops to zero no allocation is in the old chain any
+ *    more and none can start there.
+ *  - A free looks the chain up in the map and frees to it inside an RCU
+ *    read-side section.  The object is allocated, so its slab is in the
+ *    map (entered before any object of the slab was handed out) and its
+ *    chain has at least that slab.
+ *  - A retired chain is destroyed by a work item once its counter reached
+ *    zero and, after a shrink (which flushes the per-CPU slabs), it holds
+ *    no slab: then no object of it is allocated.  The work item waits for
+ *    a grace period before destroying it, for frees that emptied the last
+ *    slab and are still inside the chain.
+ *  - The first chain is the exception: allocations that read s->cache
+ *    before the switch went to it directly, without a reference (the
+ *    kernel's allocation path stays free of counters for every cache that
+ *    is never switched).  It is shrunk like the others, so it gives its
+ *    slabs back as its objects come home, but it is destroyed only with
+ *    the cache.
+ *
+ * Only the debug layer changes at run time: page-level derivers decide
+ * what memory objects live in (rcu, dma, node), which users of a cache
+ * rely on from its creation.  Caches that cannot be switched: the XArray's
+ * own radix_tree_node (its slabs would need its own objects to be
+ * recorded) and, with KASAN, every cache (KASAN reads the layout of all
+ * objects from the kmem_cache).
+ */
+
+#define pr_fmt(fmt) "slab: " fmt
+
+#include <linux/allocator.h>
+#include <linux/allocator_derive.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/percpu-refcount.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/slab_backing.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include "../slab.h"
+#include "slabulator.h"
+
+struct slab_switch;
+
+/**
+ * struct sw_chain - one chain of a switched cache
+ * @c: the top of the chain.
+ * @sw: the switch.
+ * @allocs: allocations in flight in this chain (not for the first chain).
+ * @hook: records the chain's slabs in &slab_switch.slabs.
+ * @first: the chain the cache was created with.
+ * @idle: @allocs reached zero after the chain was retired.
+ * @list: link in &slab_switch.old.
+ */
+struct sw_chain {
+	struct slab_cache	*c;
+	struct slab_switch	*sw;
+	struct percpu_ref	allocs;
+	struct slab_cache_hook	hook;
+	bool			first;
+	bool			idle;
+	struct list_head	list;
+};
+
+/**
+ * struct slab_switch - the handle of a switched cache
+ * @c: what the kmem_cache's ->cache points to.
+ * @s: the kmem_cache.
+ * @cur: the chain new objects come from.
+ * @first: the chain the cache was created with.
+ * @slabs: first page frame number of a slab -> its &struct sw_chain, for
+ *	every chain but @first.
+ * @lock: serialises switches, shrinking, statistics, reaping, destruction.
+ * @old: retired chains still holding objects (or allocations), @first
+ *	among them until it is empty.
+ * @reap: destroys retired chains once they are empty.
+ */
+struct slab_switch {
+	struct slab_cache		c;
+	struct kmem_cache		*s;
+	struct sw_chain __rcu		*cur;
+	struct sw_chain			*first;
+	struct xarray			slabs;
+	struct mutex			lock;	/* see above */
+	struct list_head		old;
+	struct delayed_work		reap;
+};
+
+static const struct slab_allocator_ops sw_ops;
+
+static inline struct slab_switch *to_sw(struct slab_cache *c)
+{
+	return container_of(c, struct slab_switch, c);
+}
+
+static struct sw_chain *sw_cur(struct slab_switch *sw)
+{
+	return rcu_dereference_protected(sw->cur, lockdep_is_held(&sw->lock));
+}
+
+/**
+ * slab_switch_active() - does a kmem_cache go through a switch
+ * @c: the kmem_cache's ->cache.
+ *
+ * Context: any.
+ * Return: true if @c is the handle of a switch.
+ */
+bool slab_switch_active(struct slab_cache *c)
+{
+	return c->ops == &sw_ops;
+}
+
+/**
+ * slab_switch_current() - the chain new objects of a switched cache come from
+ * @c: the switch's handle.
+ *
+ * Context: any; the chain stays valid while the caller holds the RCU read
+ * lock or the cache's sysfs attribute.
+ * Return: the top of the current chain.
+ */
+struct slab_cache *slab_switch_current(struct slab_cache *c)
+{
+	return rcu_dereference_check(to_sw(c)->cur, true)->c;
+}
+
+/**
+ * slab_switch_describe() - write the current chain of a switched cache
+ * @c: the switch's handle.
+ * @buf: where to write.
+ * @len: room in @buf.
+ *
+ * Context: may sleep.
+ * Return: the characters written.
+ */
+int slab_switch_describe(struct slab_cache *c, char *buf, size_t len)
+{
+	struct slab_switch *sw = to_sw(c);
+	int n;
+
+	mutex_lock(&sw->lock);
+	n = slabulator_describe_chain(sw_cur(sw)->c, buf, len);
+	mutex_unlock(&sw->lock);
+	return n;
+}
+
+/* Context: RCU read-side section. */
+static struct sw_chain *sw_chain_of(struct slab_switch *sw, const void *obj)
+{
+	struct sw_chain *ch = NULL;
+
+	if (!IS_ERR_OR_NULL(obj) && virt_addr_valid(obj))
+		ch = xa_load(&sw->slabs, folio_pfn(virt_to_folio(obj)));
+	return ch ?: sw->first;
+}
+
+/**
+ * slab_switch_chain_of() - the chain that made an object of a switched cache
+ * @c: the switch's handle.
+ * @obj: an allocated object of the cache.
+ *
+ * Context: any; the chain lives as long as @obj is allocated.
+ * Return: the top of the chain.
+ */
+struct slab_cache *slab_switch_chain_of(struct slab_cache *c, const void *obj)
+{
+	struct slab_cache *ret;
+
+	rcu_read_lock();
+	ret = sw_chain_of(to_sw(c), obj)->c;
+	rcu_read_unlock();
+	return ret;
+}
+
+/* The per-slab hook of the chains a switch makes */
+
+static int sw_slab_made(struct slab_cache_hook *hook, struct slab_cache *c,
+			const struct slab_event *ev, gfp_t gfp)
+{
+	struct sw_chain *ch = hook->private;
+	unsigned long pfn = folio_pfn(virt_to_folio(ev->base));
+	unsigned long flags;
+	int err;
+
+	if (gfpflags_allow_blocking(gfp))
+		return xa_err(xa_store_irq(&ch->sw->slabs, pfn, ch, gfp));
+	xa_lock_irqsave(&ch->sw->slabs, flags);
+	err = xa_err(__xa_store(&ch->sw->slabs, pfn, ch, gfp | __GFP_NOWARN));
+	xa_unlock_irqrestore(&ch->sw->slabs, flags);
+	return err;
+}
+
+static void sw_slab_freeing(struct slab_cache_hook *hook, struct slab_cache *c,
+			    const struct slab_event *ev)
+{
+	struct sw_chain *ch = hook->private;
+	unsigned long flags;
+
+	xa_lock_irqsave(&ch->sw->slabs, flags);
+	__xa_erase(&ch->sw->slabs, folio_pfn(virt_to_folio(ev->base)));
+	xa_unlock_irqrestore(&ch->sw->slabs, flags);
+}
+
+static const struct slab_hook_ops sw_hook_ops = {
+	.slab_made	= sw_slab_made,
+	.slab_freeing	= sw_slab_freeing,
+};
+
+/* The methods of the switch */
+
+static void *sw_alloc_node(struct slab_cache *c, gfp_t gfp, int node)
+{
+	struct slab_switch *sw = to_sw(c);
+	struct sw_chain *ch;
+	void *obj;
+
+	rcu_read_lock();
+	ch = rcu_dereference(sw->cur);
+	percpu_ref_get(&ch->allocs);
+	rcu_read_unlock();
+	obj = slab_cache_alloc_node(ch->c, gfp, node);
+	percpu_ref_put(&ch->allocs);
+	return obj;
+}
+
+static void sw_free(struct slab_cache *c, void *obj)
+{
+	struct slab_switch *sw = to_sw(c);
+
+	if (unlikely(!obj))
+		return;
+	rcu_read_lock();
+	slab_cache_free(sw_chain_of(sw, obj)->c, obj);
+	rcu_read_unlock();
+}
+
+static size_t sw_object_size(struct slab_cache *c, const void *obj)
+{
+	size_t ret;
+
+	rcu_read_lock();
+	ret = slab_cache_object_size(sw_chain_of(to_sw(c), obj)->c, obj);
+	rcu_read_unlock();
+	return ret;
+}
+
+static bool sw_valid(struct slab_cache *c, const void *obj)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = slab_cache_valid(sw_chain_of(to_sw(c), obj)->c, obj);
+	rcu_read_unlock();
+	return ret;
+}
+
+static unsigned long sw_shrink(struct slab_cache *c, slab_move_fn move,
+			       void *private)
+{
+	struct slab_switch *sw = to_sw(c);
+	unsigned long pages;
+	struct sw_chain *ch;
+
+	mutex_lock(&sw->lock);
+	pages = slab_cache_shrink(sw_cur(sw)->c, move, private);
+	list_for_each_entry(ch, &sw->old, list)
+		pages += slab_cache_shrink(ch->c, move, private);
+	mutex_unlock(&sw->lock);
+	return pages;
+}
+
+static void sw_add_stats(struct slab_cache_stats *st, struct slab_cache *c)
+{
+	struct slab_cache_stats o;
+
+	slab_cache_stats(c, &o);
+	st->active_objs += o.active_objs;
+	st->num_objs += o.num_objs;
+	st->active_slabs += o.active_slabs;
+	st->num_slabs += o.num_slabs;
+	st->partial_slabs += o.partial_slabs;
+	st->pages += o.pages;
+	st->double_frees += o.double_frees;
+	st->invalid_frees += o.invalid_frees;
+}
+
+/* Sizes are those of the current chain, counts those of all chains. */
+static void sw_stats(struct slab_cache *c, struct slab_cache_stats *st)
+{
+	struct slab_switch *sw = to_sw(c);
+	struct sw_chain *ch;
+
+	mutex_lock(&sw->lock);
+	slab_cache_stats(sw_cur(sw)->c, st);
+	list_for_each_entry(ch, &sw->old, list)
+		sw_add_stats(st, ch->c);
+	if (!sw->first->list.next && sw->first != sw_cur(sw))
+		sw_add_stats(st, sw->first->c);
+	mutex_unlock(&sw->lock);
+}
+
+static void sw_allocs_done(struct percpu_ref *ref)
+{
+	struct sw_chain *ch = container_of(ref, struct sw_chain, allocs);
+
+	WRITE_ONCE(ch->idle, true);
+	mod_delayed_work(system_unbound_wq, &ch->sw->reap, 0);
+}
+
+static void sw_chain_free(struct sw_chain *ch)
+{
+	if (!ch->first)
+		percpu_ref_exit(&ch->allocs);
+	kfree(ch);
+}
+
+/*
+ * Destroy the retired chains that hold no object any more; keep looking
+ * at the others every second.  The first chain is only emptied.
+ */
+static void sw_reap(struct work_struct *work)
+{
+	struct slab_switch *sw = container_of(to_delayed_work(work),
+					      struct slab_switch, reap);
+	struct slab_cache_stats st;
+	struct sw_chain *ch, *tmp;
+	LIST_HEAD(dead);
+
+	mutex_lock(&sw->lock);
+	list_for_each_entry_safe(ch, tmp, &sw->old, list) {
+		if (!ch->first && !READ_ONCE(ch->idle))
+			continue;
+		slab_cache_shrink(ch->c, NULL, NULL);
+		slab_cache_stats(ch->c, &st);
+		if (st.num_slabs)
+			continue;
+		list_del(&ch->list);
+		/* NULL next: off the list (the first chain is kept) */
+		ch->list.next = NULL;
+		if (!ch->first)
+			list_add(&ch->list, &dead);
+	}
+	if (!list_empty(&dead)) {
+		/* Frees that emptied the last slabs may still be inside. */
+		synchronize_rcu();
+		list_for_each_entry_safe(ch, tmp, &dead, list) {
+			list_del(&ch->list);
+			if (slab_cache_destroy(ch->c)) {
+				pr_err("%s: a retired chain could not be destroyed; kept\n",
+				       sw->s->name);
+				continue;
+			}
+			sw_chain_free(ch);
+		}
+	}
+	if (!list_empty(&sw->old))
+		queue_delayed_work(system_unbound_wq, &sw->reap, HZ);
+	mutex_unlock(&sw->lock);
+}
+
+/* Retire the current chain for @next.  Context: @sw->lock held. */
+static void sw_retire(struct slab_switch *sw, struct sw_chain *next)
+{
+	struct sw_chain *old = sw_cur(sw);
+
+	rcu_assign_pointer(sw->cur, next);
+	/* Every allocation now holds a reference on @old or sees @next. */
+	synchronize_rcu();
+	list_add_tail(&old->list, &sw->old);
+	if (!old->first)
+		percpu_ref_kill(&old->allocs);
+	mod_delayed_work(system_unbound_wq, &sw->reap, HZ);
+}
+
+/* Context: @sw->lock held. */
+static bool sw_chain_empty(struct sw_chain *ch)
+{
+	struct slab_cache_stats st;
+
+	slab_cache_shrink(ch->c, NULL, NULL);
+	slab_cache_stats(ch->c, &st);
+	return !st.num_slabs;
+}
+
+static int sw_destroy(struct slab_cache *c)
+{
+	struct slab_switch *sw = to_sw(c);
+	struct sw_chain *ch, *tmp, *cur;
+	bool busy, first_off;
+	LIST_HEAD(all);
+	int err = 0;
+
+	mutex_lock(&sw->lock);
+	cur = sw_cur(sw);
+	first_off = !sw->first->list.next;
+	busy = !sw_chain_empty(cur) ||
+	       (first_off && !sw_chain_empty(sw->first));
+	list_for_each_entry(ch, &sw->old, list)
+		busy |= !sw_chain_empty(ch);
+	if (busy) {
+		/* Keep everything, so that late frees still find their chain. */
+		mutex_unlock(&sw->lock);
+		pr_err("cache %s destroyed with objects still allocated; its chains are kept\n",
+		       sw->s->name);
+		return -EBUSY;
+	}
+	list_splice_init(&sw->old, &all);
+	list_add(&cur->list, &all);
+	if (first_off)
+		list_add(&sw->first->list, &all);
+	percpu_ref_kill(&cur->allocs);
+	mutex_unlock(&sw->lock);
+
+	/* The counters' last puts and the reaper are over after this. */
+	rcu_barrier();
+	cancel_delayed_work_sync(&sw->reap);
+	list_for_each_entry_safe(ch, tmp, &all, list) {
+		list_del(&ch->list);
+		if (slab_cache_destroy(ch->c))
+			err = -EBUSY;
+		else
+			sw_chain_free(ch);
+	}
+	if (err)
+		return err;
+	xa_destroy(&sw->slabs);
+	kfree(sw);
+	return 0;
+}
+
+static const struct slab_allocator_ops sw_ops = {
+	.alloc_node	= sw_alloc_node,
+	.free		= sw_free,
+	.object_size	= sw_object_size,
+	.valid		= sw_valid,
+	.shrink		= sw_shrink,
+	.destroy	= sw_destroy,
+	.stats		= sw_stats,
+};
+
+/* Make a chain for @s with debug flags @debug (0: none). */
+static struct sw_chain *sw_make_chain(struct slab_switch *sw, unsigned int debug)
+{
+	struct kmem_cache *s = sw->s;
+	struct slabulator_chain req = {
+		.set_debug = true,
+		.debug = debug,
+	};
+	struct sw_chain *ch;
+	int err;
+
+	ch = kzalloc(sizeof(*ch), GFP_KERNEL);
+	if (!ch)
+		return ERR_PTR(-ENOMEM);
+	err = percpu_ref_init(&ch->allocs, sw_allocs_done, 0, GFP_KERNEL);
+	if (err)
+		goto fail;
+	ch->sw = sw;
+	ch->hook.ops = &sw_hook_ops;
+	ch->hook.private = ch;
+	req.hook = &ch->hook;
+	/* Keep the page-level layers of the chain the cache has now. */
+	req.pa = sw_cur(sw)->c->page_allocator;
+	ch->c = slabulator_build_chain(s, s->align, NULL, &req);
+	if (!IS_ERR(ch->c))
+		return ch;
+	err = PTR_ERR(ch->c);
+	percpu_ref_exit(&ch->allocs);
+fail:
+	kfree(ch);
+	return ERR_PTR(err);
+}
+
+static struct slab_switch *sw_install(struct kmem_cache *s)
+{
+	struct slab_switch *sw;
+	struct sw_chain *first;
+
+	sw = kzalloc(sizeof(*sw), GFP_KERNEL);
+	first = kzalloc(sizeof(*first), GFP_KERNEL);
+	if (!sw || !first) {
+		kfree(sw);
+		kfree(first);
+		return NULL;
+	}
+	first->c = s->cache;
+	first->sw = sw;
+	first->first = true;
+	sw->s = s;
+	sw->first = first;
+	RCU_INIT_POINTER(sw->cur, first);
+	xa_init_flags(&sw->slabs, XA_FLAGS_LOCK_IRQ);
+	mutex_init(&sw->lock);
+	INIT_LIST_HEAD(&sw->old);
+	INIT_DELAYED_WORK(&sw->reap, sw_reap);
+
+	sw->c = *s->cache;
+	sw->c.flags = 0;
+	sw->c.ops = &sw_ops;
+	sw->c.owner = &sw->c;
+	return sw;
+}
+
+/*
+ * The first chain's allocations are not counted (see the top of the file):
+ * it never is current again, and sw_install() leaves it current until the
+ * first sw_retire().
+ */
+static int sw_set_debug(struct kmem_cache *s, unsigned int debug)
+{
+	struct slab_switch *sw;
+	struct sw_chain *next;
+
+	if (!slab_switch_active(s->cache)) {
+		sw = sw_install(s);
+		if (!sw)
+			return -ENOMEM;
+		mutex_lock(&sw->lock);
+		next = sw_make_chain(sw, debug);
+		if (IS_ERR(next)) {
+			mutex_unlock(&sw->lock);
+			kfree(sw->first);
+			kfree(sw);
+			return PTR_ERR(next);
+		}
+		rcu_assign_pointer(sw->cur, next);
+		/* From here on allocations and frees go through the switch. */
+		smp_store_release(&s->cache, &sw->c);
+		list_add_tail(&sw->first->list, &sw->old);
+		mod_delayed_work(system_unbound_wq, &sw->reap, HZ);
+		mutex_unlock(&sw->lock);
+		return 0;
+	}
+	sw = to_sw(s->cache);
+	mutex_lock(&sw->lock);
+	next = sw_make_chain(sw, debug);
+	if (!IS_ERR(next))
+		sw_retire(sw, next);
+	mutex_unlock(&sw->lock);
+	return PTR_ERR_OR_ZERO(next);
+}
+
+/* Context: slab_mutex held. */
+static bool sw_cache_alive(struct kmem_cache *s)
+{
+	struct kmem_cache *t;
+
+	list_for_each_entry(t, &slab_caches, list) {
+		if (t == s)
+			return s->refcount > 0;
+	}
+	return false;
+}
+
+/**
+ * kmem_cache_set_backing() - change the debugging layer of a live cache
+ * @s: the cache.
+ * @spec: "debug(<letters>)" (SLUB's F Z P U T; "debug" alone means FZPU)
+ *	for a chain with that debug layer, "none" for one without.  The
+ *	page-level layers of the cache stay as they are.
+ *
+ * New objects come from the new chain at once; objects allocated before go
+ * back to the chain that made them, which is destroyed once they are all
+ * back.  The cache is never merged with another one afterwards.  Its
+ * SLAB_* flags (and the attributes that show them) stay those it was
+ * created with; /sys/kernel/slab/<cache>/allocator shows the chain.
+ *
+ * Context: process context, may sleep; takes slab_mutex.
+ * Return: 0, -EINVAL (with one message) for a bad @spec, a page-level
+ * deriver or a cache that cannot be switched, -ENOENT for a cache being
+ * destroyed, -ENOMEM.
+ */
+int kmem_cache_set_backing(struct kmem_cache *s, const char *spec)
+{
+	size_t len = strcspn(spec, "\n");
+	struct slab_backing b;
+	char ctx[64];
+	int err;
+
+	snprintf(ctx, sizeof(ctx), "slab: %s", s->name);
+	err = slab_backing_parse(spec, len, &b, ctx);
+	if (err)
+		return err;
+	if (b.nr) {
+		pr_err("%s: only the debug layer changes at run time; '%.*s' refused\n",
+		       s->name, (int)len, spec);
+		return -EINVAL;
+	}
+	if (IS_ENABLED(CONFIG_KASAN) || !strcmp(s->name, "radix_tree_node")) {
+		pr_err("%s: the chain of this cache cannot change at run time\n",
+		       s->name);
+		return -EINVAL;
+	}
+	mutex_lock(&slab_mutex);
+	/* A write to sysfs may race with kmem_cache_destroy(). */
+	if (!sw_cache_alive(s)) {
+		err = -ENOENT;
+	} else {
+		err = sw_set_debug(s, b.has_debug ? b.debug : 0);
+		/* Its objects no longer all have the layout of one chain. */
+		if (!err)
+			s->flags |= SLAB_NO_MERGE;
+	}
+	mutex_unlock(&slab_mutex);
+	return err;
+}
+EXPORT_SYMBOL_GPL(kmem_cache_set_backing);
