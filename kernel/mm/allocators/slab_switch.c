@@ -61,6 +61,7 @@
 #include <linux/slab_backing.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+#include <kunit/visibility.h>
 
 #include "../slab.h"
 #include "slabulator.h"
@@ -462,6 +463,49 @@ static const struct slab_allocator_ops sw_ops = {
 	.stats		= sw_stats,
 };
 
+/**
+ * slab_switch_reap() - destroy the retired chains that are empty, now
+ * @c: the switch's handle.
+ *
+ * What the work item does a second after a change, without the wait.
+ *
+ * Context: process context, may sleep.
+ */
+void slab_switch_reap(struct slab_cache *c)
+{
+	struct slab_switch *sw = to_sw(c);
+
+	/* Let killed in-flight counters confirm and release. */
+	rcu_barrier();
+	mod_delayed_work(system_unbound_wq, &sw->reap, 0);
+	flush_delayed_work(&sw->reap);
+}
+EXPORT_SYMBOL_IF_KUNIT(slab_switch_reap);
+
+/**
+ * slab_switch_nr_chains() - how many chains a switched cache has
+ * @c: the switch's handle.
+ *
+ * Context: process context, may sleep.
+ * Return: the current chain, the retired ones not destroyed yet and the
+ * first chain, which lives as long as the cache.
+ */
+unsigned int slab_switch_nr_chains(struct slab_cache *c)
+{
+	struct slab_switch *sw = to_sw(c);
+	struct sw_chain *ch;
+	unsigned int n = 1;
+
+	mutex_lock(&sw->lock);
+	list_for_each_entry(ch, &sw->old, list)
+		n++;
+	if (!sw->first->list.next)
+		n++;
+	mutex_unlock(&sw->lock);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(slab_switch_nr_chains);
+
 /* Make a chain for @s with debug flags @debug (0: none). */
 static struct sw_chain *sw_make_chain(struct slab_switch *sw, unsigned int debug)
 {
@@ -621,9 +665,15 @@ int kmem_cache_set_backing(struct kmem_cache *s, const char *spec)
 		err = -ENOENT;
 	} else {
 		err = sw_set_debug(s, b.has_debug ? b.debug : 0);
-		/* Its objects no longer all have the layout of one chain. */
-		if (!err)
+		/*
+		 * Its objects no longer all have the layout of one chain: no
+		 * merging, and ksize() offers no byte past the object, where
+		 * a debug chain has its red zone.
+		 */
+		if (!err) {
 			s->flags |= SLAB_NO_MERGE;
+			WRITE_ONCE(s->inuse, s->object_size);
+		}
 	}
 	mutex_unlock(&slab_mutex);
 	return err;

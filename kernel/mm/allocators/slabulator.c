@@ -107,7 +107,7 @@ static int chain_slab(struct slab_allocator **sa,
 }
 
 /* The order of the slabs @sa and @pa would make, for a reserve of slabs. */
-static int slabulator_slab_order(struct kmem_cache *s,
+static int slabulator_slab_order(struct kmem_cache *s, unsigned int size,
 				 struct slab_allocator *sa,
 				 struct page_allocator *pa,
 				 const struct slab_cache_args *ca,
@@ -118,7 +118,7 @@ static int slabulator_slab_order(struct kmem_cache *s,
 	struct slab_cache *c;
 
 	probe.nr_hooks = 0;
-	c = slab_cache_create(sa, pa, s->name, s->object_size, &probe);
+	c = slab_cache_create(sa, pa, s->name, size, &probe);
 	if (IS_ERR(c))
 		return PTR_ERR(c);
 	slab_cache_stats(c, &st);
@@ -200,7 +200,8 @@ struct slab_cache *slabulator_build_chain(struct kmem_cache *s,
 	}
 	for (i = spec ? spec->nr : 0; !err && i-- > 0;) {
 		if (spec->step[i].kind == SLAB_BACKING_RESERVE)
-			err = slabulator_slab_order(s, sa, pa, &ca, &order);
+			err = slabulator_slab_order(s, size, sa, pa, &ca,
+						    &order);
 		if (!err)
 			err = chain_page(&pa, slab_backing_derive(&spec->step[i],
 								  pa, order));

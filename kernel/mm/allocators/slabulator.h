@@ -110,6 +110,8 @@ bool slab_switch_active(struct slab_cache *c);
 struct slab_cache *slab_switch_current(struct slab_cache *c);
 struct slab_cache *slab_switch_chain_of(struct slab_cache *c, const void *obj);
 int slab_switch_describe(struct slab_cache *c, char *buf, size_t len);
+void slab_switch_reap(struct slab_cache *c);
+unsigned int slab_switch_nr_chains(struct slab_cache *c);
 slab_flags_t slab_debug_flags_for(const char *name);
 void kmalloc_dma_flush(void);
 #ifdef CONFIG_SYSFS

@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the backing allocators of MODSLAB kmem_caches: chains as
+ * modslab.backing= writes them, caches and kmalloc sets on chains composed
+ * by hand, mempools on them, and the debug layer of a live cache changed
+ * while its objects are in use, also under allocations on other CPUs.
+ */
+
+#include <kunit/test.h>
+#include <linux/allocator.h>
+#include <linux/allocator_derive.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/mempool.h>
+#include <linux/slab.h>
+#include <linux/slab_backing.h>
+
+#include "../slab.h"
+#include "slabulator.h"
+
+static const char *describe(struct kunit *test, struct kmem_cache *s)
+{
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	slabulator_describe(s, buf, PAGE_SIZE);
+	return buf;
+}
+
+/*
+ * Parsing
+ */
+
+static int parse(const char *str, struct slab_backing *b)
+{
+	return slab_backing_parse(str, strlen(str), b, "backing_kunit");
+}
+
+static void backing_parse_good(struct kunit *test)
+{
+	static const char * const canonical[] = {
+		"debug(FZP),rcu", "rcu", "node(0),reserve(3)", "dma,interleave",
+		"debug(FZPUT)", "none", "debug(F),dma32,rcu",
+	};
+	struct slab_backing b;
+	char buf[64];
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, parse("debug(FZP),rcu", &b), 0);
+	KUNIT_EXPECT_TRUE(test, b.has_debug);
+	KUNIT_EXPECT_EQ(test, b.debug,
+			SLABDBG_SANITY | SLABDBG_REDZONE | SLABDBG_POISON);
+	KUNIT_EXPECT_EQ(test, b.nr, 1U);
+	KUNIT_EXPECT_EQ(test, b.step[0].kind, SLAB_BACKING_RCU);
+
+	KUNIT_ASSERT_EQ(test, parse("node(0),reserve(3)", &b), 0);
+	KUNIT_EXPECT_FALSE(test, b.has_debug);
+	KUNIT_EXPECT_EQ(test, b.nr, 2U);
+	KUNIT_EXPECT_EQ(test, b.step[0].kind, SLAB_BACKING_NODE);
+	KUNIT_EXPECT_EQ(test, b.step[0].arg, 0U);
+	KUNIT_EXPECT_EQ(test, b.step[1].kind, SLAB_BACKING_RESERVE);
+	KUNIT_EXPECT_EQ(test, b.step[1].arg, 3U);
+
+	/* "debug" alone is FZPU, as slab_debug without letters */
+	KUNIT_ASSERT_EQ(test, parse("debug", &b), 0);
+	KUNIT_EXPECT_EQ(test, b.debug, SLABDBG_ALL);
+	KUNIT_ASSERT_EQ(test, parse("none", &b), 0);
+	KUNIT_EXPECT_FALSE(test, b.has_debug);
+	KUNIT_EXPECT_EQ(test, b.nr, 0U);
+
+	for (i = 0; i < ARRAY_SIZE(canonical); i++) {
+		KUNIT_ASSERT_EQ_MSG(test, parse(canonical[i], &b), 0, "%s",
+				    canonical[i]);
+		slab_backing_describe(&b, buf, sizeof(buf));
+		KUNIT_EXPECT_STREQ(test, buf, canonical[i]);
+	}
+}
+
+static void backing_parse_bad(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"", "bogus", "debug(Q)", "rcu,debug", "debug,debug", "node",
+		"node(x)", "node()", "reserve(0)", "reserve(5000)", "rcu(1)",
+		"rcu,", ",rcu", "debug(F", "debug(F))", "rcu)", "nodes(1)",
+		"rcu,rcu,rcu,rcu,rcu,rcu,rcu,rcu,rcu",
+	};
+	struct slab_backing b;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, parse(bad[i], &b), -EINVAL, "'%s'",
+				    bad[i]);
+}
+
+/*
+ * Caches on composed chains
+ */
+
+#define BK_SIZE		200
+#define BK_PATTERN	0x3c
+
+static void bk_ctor(void *obj)
+{
+	memset(obj, BK_PATTERN, BK_SIZE);
+}
+
+static bool bk_constructed(const void *obj)
+{
+	return !memchr_inv(obj, BK_PATTERN, BK_SIZE);
+}
+
+static void backing_cache_on_composed_chain(struct kunit *test)
+{
+	struct kmem_cache_args args = { .ctor = bk_ctor };
+	struct page_allocator *pa;
+	struct slab_allocator *sa;
+	struct kmem_cache *s;
+	void *objs[64];
+	unsigned int i;
+
+	pa = node_page_allocator(buddy_page_allocator(), first_memory_node);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pa));
+	sa = debug_slab_allocator(slabifier_allocator(), SLABDBG_ALL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sa));
+	s = kmem_cache_create_backed("backing-kunit", BK_SIZE, &args, 0, pa,
+				     sa);
+	/* The cache holds its own references */
+	page_allocator_put(pa);
+	slab_allocator_put(sa);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_TRUE(test, s->flags & SLAB_NO_MERGE);
+	KUNIT_EXPECT_NOT_NULL(test,
+			      strstr(describe(test, s),
+				     "ctor -> debug(FZPU) -> slabifier -> node("));
+
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		KUNIT_EXPECT_TRUE(test, bk_constructed(objs[i]));
+		KUNIT_EXPECT_EQ(test, folio_nid(virt_to_folio(objs[i])),
+				first_memory_node);
+	}
+	/* A cache with an object allocated is kept */
+	for (i = 1; i < ARRAY_SIZE(objs); i++)
+		kmem_cache_free(s, objs[i]);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), -EBUSY);
+	kmem_cache_free(s, objs[0]);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
+}
+
+static void backing_refuses_chain_without_slabifier(struct kunit *test)
+{
+	struct slab_allocator dummy = { .name = "dummy" };
+
+	KUNIT_EXPECT_NULL(test, kmem_cache_create_backed("backing-kunit-bad",
+							 64, NULL, 0, NULL,
+							 &dummy));
+}
+
+static void backing_kmalloc_set(struct kunit *test)
+{
+	static const size_t sizes[] = { 1, 8, 9, 100, 128, 129, 4096, 8192 };
+	struct slab_allocator *sa;
+	struct kmalloc_set *set;
+	void *objs[ARRAY_SIZE(sizes)], *k;
+	unsigned int i;
+
+	sa = debug_slab_allocator(slabifier_allocator(), SLABDBG_REDZONE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sa));
+	set = kmalloc_set_create("bkset", NULL, sa, 0);
+	slab_allocator_put(sa);
+	KUNIT_ASSERT_NOT_NULL(test, set);
+
+	KUNIT_EXPECT_STREQ(test, kmalloc_set_cache(set, 100)->name,
+			   "bkset-128");
+	KUNIT_EXPECT_STREQ(test, kmalloc_set_cache(set, 1)->name, "bkset-8");
+	KUNIT_EXPECT_NULL(test, kmalloc_set_alloc(set, 0, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, kmalloc_set_alloc(set, 8193, GFP_KERNEL));
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		objs[i] = kmalloc_set_alloc(set, sizes[i], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		KUNIT_EXPECT_GE(test, ksize(objs[i]), sizes[i]);
+		memset(objs[i], 0x11, sizes[i]);
+	}
+	KUNIT_EXPECT_NOT_NULL(test,
+			      strstr(describe(test, kmalloc_set_cache(set, 4096)),
+				     "debug(Z) -> slabifier"));
+	/* Objects of other caches are refused, and stay allocated */
+	k = kmalloc(64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	kmalloc_set_free(set, k);
+	KUNIT_EXPECT_EQ(test, ksize(k), 64UL);
+	kfree(k);
+
+	KUNIT_EXPECT_EQ(test, kmalloc_set_destroy(set), -EBUSY);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		kmalloc_set_free(set, objs[i]);
+	KUNIT_EXPECT_EQ(test, kmalloc_set_destroy(set), 0);
+}
+
+/* A mempool on a kmem_cache whose slabs come from a page reserve */
+static void backing_mempool_on_reserve(struct kunit *test)
+{
+	struct page_allocator *pa;
+	struct kmem_cache *s;
+	mempool_t *pool;
+	void *a, *b;
+
+	pa = reserve_page_allocator(buddy_page_allocator(), 0, 2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pa));
+	s = kmem_cache_create_backed("backing-kunit-pool", 128, NULL, 0, pa,
+				     NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(describe(test, s),
+					   "slabifier -> reserve(2/2 of order 0) -> buddy"));
+	pool = mempool_create_slab_pool(4, s);
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	a = mempool_alloc(pool, GFP_KERNEL);
+	b = mempool_alloc(pool, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, a);
+	KUNIT_EXPECT_NOT_NULL(test, b);
+	mempool_free(a, pool);
+	mempool_free(b, pool);
+	mempool_destroy(pool);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
+	KUNIT_EXPECT_EQ(test, reserve_page_allocator_available(pa), 2U);
+	page_allocator_put(pa);
+}
+
+/*
+ * Debugging on and off on a live cache
+ */
+
+#define SW_OBJS	48
+
+static void fill(void **objs, unsigned int n, u8 v)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		memset(objs[i], v, BK_SIZE);
+}
+
+static bool intact(void **objs, unsigned int n, u8 v)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (memchr_inv(objs[i], v, BK_SIZE))
+			return false;
+	return true;
+}
+
+static void alloc_all(struct kunit *test, struct kmem_cache *s, void **objs)
+{
+	unsigned int i;
+
+	for (i = 0; i < SW_OBJS; i++) {
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+}
+
+static void backing_switch_debug_live(struct kunit *test)
+{
+	void **a, **b, **c;
+	struct slab_cache *dc, *first;
+	struct kmem_cache *s;
+	enum slab_debug_error e;
+	unsigned int i;
+
+	a = kunit_kcalloc(test, 3 * SW_OBJS, sizeof(*a), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	b = a + SW_OBJS;
+	c = b + SW_OBJS;
+	s = kmem_cache_create("backing-kunit-switch", BK_SIZE, 0,
+			      SLAB_NO_MERGE, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	first = s->cache;
+	KUNIT_EXPECT_STREQ(test, describe(test, s), "slabifier -> buddy");
+
+	/* Objects of the first chain, then debug goes on */
+	alloc_all(test, s, a);
+	fill(a, SW_OBJS, 0xaa);
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_backing(s, "debug(FZP)\n"), 0);
+	KUNIT_EXPECT_TRUE(test, slab_switch_active(s->cache));
+	KUNIT_EXPECT_STREQ(test, describe(test, s),
+			   "debug(FZP) -> slabifier -> buddy");
+	alloc_all(test, s, b);
+	fill(b, SW_OBJS, 0xbb);
+	dc = slab_switch_chain_of(s->cache, b[0]);
+	KUNIT_EXPECT_PTR_EQ(test, slab_switch_chain_of(s->cache, a[0]), first);
+	KUNIT_EXPECT_PTR_NE(test, dc, first);
+	KUNIT_EXPECT_EQ(test, ksize(b[1]), (size_t)BK_SIZE);
+
+	/* Bad requests change nothing */
+	KUNIT_EXPECT_EQ(test, kmem_cache_set_backing(s, "rcu"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kmem_cache_set_backing(s, "debug(Q)"), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, describe(test, s),
+			   "debug(FZP) -> slabifier -> buddy");
+
+	/* Debug off again: a third chain */
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_backing(s, "none"), 0);
+	KUNIT_EXPECT_STREQ(test, describe(test, s), "slabifier -> buddy");
+	alloc_all(test, s, c);
+	fill(c, SW_OBJS, 0xcc);
+	KUNIT_EXPECT_EQ(test, slab_switch_nr_chains(s->cache), 3U);
+
+	/* Every object kept its contents; free them in a mixed order */
+	KUNIT_EXPECT_TRUE(test, intact(a, SW_OBJS, 0xaa));
+	KUNIT_EXPECT_TRUE(test, intact(b, SW_OBJS, 0xbb));
+	KUNIT_EXPECT_TRUE(test, intact(c, SW_OBJS, 0xcc));
+	for (i = 0; i < SW_OBJS; i++) {
+		kmem_cache_free(s, c[i]);
+		kmem_cache_free(s, a[SW_OBJS - 1 - i]);
+		if (i != 7)
+			kmem_cache_free(s, b[i]);
+	}
+	/* Each object went to its own chain: the debug chain saw no error */
+	for (e = 0; e < SLABDBG_ERR_NR; e++)
+		KUNIT_EXPECT_EQ(test, slab_debug_errors(dc, e), 0UL);
+
+	/* The debug chain still has an object: it stays */
+	slab_switch_reap(s->cache);
+	KUNIT_EXPECT_EQ(test, slab_switch_nr_chains(s->cache), 3U);
+	/* Its last object back, it goes; the first chain stays, empty */
+	kmem_cache_free(s, b[7]);
+	slab_switch_reap(s->cache);
+	KUNIT_EXPECT_EQ(test, slab_switch_nr_chains(s->cache), 2U);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
+}
+
+/* Allocations and frees on other CPUs while the chain changes */
+
+struct sw_worker {
+	struct kmem_cache	*s;
+	unsigned long		rounds;
+	bool			bad;
+};
+
+static int sw_worker_fn(void *data)
+{
+	struct sw_worker *w = data;
+	u8 v = (u8)(unsigned long)current->pid;
+	void *objs[16];
+	unsigned int i;
+
+	while (!kthread_should_stop()) {
+		for (i = 0; i < ARRAY_SIZE(objs); i++) {
+			objs[i] = kmem_cache_alloc(w->s, GFP_KERNEL);
+			if (objs[i])
+				memset(objs[i], v, BK_SIZE);
+		}
+		cond_resched();
+		for (i = 0; i < ARRAY_SIZE(objs); i++) {
+			if (!objs[i])
+				continue;
+			if (memchr_inv(objs[i], v, BK_SIZE))
+				w->bad = true;
+			kmem_cache_free(w->s, objs[i]);
+		}
+		w->rounds++;
+	}
+	return 0;
+}
+
+static void backing_switch_under_load(struct kunit *test)
+{
+	static const char * const specs[] = {
+		"debug(FZPU)", "none", "debug(P)", "debug(FZ)", "none",
+	};
+	struct task_struct *t[2];
+	struct sw_worker w[2];
+	struct kmem_cache *s;
+	unsigned int i;
+
+	s = kmem_cache_create("backing-kunit-load", BK_SIZE, 0, SLAB_NO_MERGE,
+			      NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (i = 0; i < ARRAY_SIZE(w); i++) {
+		w[i] = (struct sw_worker){ .s = s };
+		t[i] = kthread_run(sw_worker_fn, &w[i], "backing-kunit/%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+	}
+	for (i = 0; i < 4 * ARRAY_SIZE(specs); i++) {
+		const char *spec = specs[i % ARRAY_SIZE(specs)];
+
+		KUNIT_EXPECT_EQ(test, kmem_cache_set_backing(s, spec), 0);
+		msleep(20);
+	}
+	for (i = 0; i < ARRAY_SIZE(w); i++) {
+		KUNIT_EXPECT_EQ(test, kthread_stop(t[i]), 0);
+		KUNIT_EXPECT_FALSE(test, w[i].bad);
+		KUNIT_EXPECT_GT(test, w[i].rounds, 0UL);
+	}
+	/* All objects are back: only the current and the first chain remain */
+	slab_switch_reap(s->cache);
+	KUNIT_EXPECT_EQ(test, slab_switch_nr_chains(s->cache), 2U);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
+}
+
+static struct kunit_case backing_cases[] = {
+	KUNIT_CASE(backing_parse_good),
+	KUNIT_CASE(backing_parse_bad),
+	KUNIT_CASE(backing_cache_on_composed_chain),
+	KUNIT_CASE(backing_refuses_chain_without_slabifier),
+	KUNIT_CASE(backing_kmalloc_set),
+	KUNIT_CASE(backing_mempool_on_reserve),
+	KUNIT_CASE(backing_switch_debug_live),
+	KUNIT_CASE(backing_switch_under_load),
+	{}
+};
+
+static struct kunit_suite backing_suite = {
+	.name = "modslab_backing",
+	.test_cases = backing_cases,
+};
+
+kunit_test_suite(backing_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the backing allocators of MODSLAB caches");
+MODULE_LICENSE("GPL");
