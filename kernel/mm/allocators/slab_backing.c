@@ -123,6 +123,9 @@ static int backing_parse_step(const char *p, size_t len,
 		return 0;
 	}
 
+	if (nlen == 4 && !strncmp(p, "ctor", 4))
+		return backing_bad(ctx, "constructors come from the cache and cannot be named:",
+				   p, len);
 	for (i = 0; i < ARRAY_SIZE(slab_backing_names); i++) {
 		if (slab_backing_names[i] && strlen(slab_backing_names[i]) == nlen &&
 		    !strncmp(p, slab_backing_names[i], nlen))

@@ -207,10 +207,12 @@ static int sw_slab_made(struct slab_cache_hook *hook, struct slab_cache *c,
 	unsigned long flags;
 	int err;
 
+	/* How hard to try for a node of the map, not where its memory is. */
+	gfp = (gfp & (GFP_KERNEL | __GFP_HIGH | __GFP_NOFAIL)) | __GFP_NOWARN;
 	if (gfpflags_allow_blocking(gfp))
 		return xa_err(xa_store_irq(&ch->sw->slabs, pfn, ch, gfp));
 	xa_lock_irqsave(&ch->sw->slabs, flags);
-	err = xa_err(__xa_store(&ch->sw->slabs, pfn, ch, gfp | __GFP_NOWARN));
+	err = xa_err(__xa_store(&ch->sw->slabs, pfn, ch, gfp));
 	xa_unlock_irqrestore(&ch->sw->slabs, flags);
 	return err;
 }
