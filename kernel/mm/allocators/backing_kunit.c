@@ -92,6 +92,40 @@ static void backing_parse_bad(struct kunit *test)
 				    bad[i]);
 }
 
+static void backing_glob(struct kunit *test)
+{
+	static const struct {
+		const char *pat, *name;
+		bool match;
+	} cases[] = {
+		{ "filp", "filp", true },
+		{ "filp", "filp2", false },
+		{ "filp2", "filp", false },
+		{ "kmalloc-*", "kmalloc-64", true },
+		{ "kmalloc-*", "kmalloc", false },
+		{ "kmalloc-?4", "kmalloc-64", true },
+		{ "kmalloc-?4", "kmalloc-128", false },
+		{ "*cache", "names_cache", true },
+		{ "*cache", "names_cache_x", false },
+		{ "a*b*c", "aXXbYYbZc", true },
+		{ "a*b*c", "aXXcYYb", false },
+		{ "*", "", true },
+		{ "**", "dentry", true },
+		{ "?", "", false },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		KUNIT_EXPECT_EQ_MSG(test,
+				    slab_backing_glob(cases[i].pat,
+						      strlen(cases[i].pat),
+						      cases[i].name),
+				    cases[i].match, "'%s' on '%s'",
+				    cases[i].pat, cases[i].name);
+	/* Only the given length of the glob counts */
+	KUNIT_EXPECT_TRUE(test, slab_backing_glob("filp:rcu", 4, "filp"));
+}
+
 /*
  * Caches on composed chains
  */
@@ -406,6 +440,7 @@ static void backing_switch_under_load(struct kunit *test)
 static struct kunit_case backing_cases[] = {
 	KUNIT_CASE(backing_parse_good),
 	KUNIT_CASE(backing_parse_bad),
+	KUNIT_CASE(backing_glob),
 	KUNIT_CASE(backing_cache_on_composed_chain),
 	KUNIT_CASE(backing_refuses_chain_without_slabifier),
 	KUNIT_CASE(backing_kmalloc_set),

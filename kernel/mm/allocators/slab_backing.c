@@ -50,8 +50,16 @@ static const char * const slab_backing_names[] = {
 	[SLAB_BACKING_RESERVE]		= "reserve",
 };
 
-/* Does @pat, with '*' for any run of characters and '?' for one, match @s? */
-static bool backing_glob(const char *pat, size_t plen, const char *s)
+/**
+ * slab_backing_glob() - does a cache name match a glob
+ * @pat: the glob; '*' matches any run of characters, '?' any one.
+ * @plen: its length.
+ * @s: the name.
+ *
+ * Context: any.
+ * Return: true if @s matches all of @pat.
+ */
+bool slab_backing_glob(const char *pat, size_t plen, const char *s)
 {
 	const char *star = NULL, *retry = NULL, *end = pat + plen;
 
@@ -73,6 +81,7 @@ static bool backing_glob(const char *pat, size_t plen, const char *s)
 		pat++;
 	return pat == end;
 }
+EXPORT_SYMBOL_IF_KUNIT(slab_backing_glob);
 
 static int backing_bad(const char *ctx, const char *what, const char *piece,
 		       size_t len)
@@ -331,8 +340,8 @@ const struct slab_backing *slab_backing_for(const char *name)
 	unsigned int i;
 
 	for (i = 0; i < backing_nr_rules; i++) {
-		if (backing_glob(backing_rules[i].glob,
-				 backing_rules[i].glob_len, name))
+		if (slab_backing_glob(backing_rules[i].glob,
+				      backing_rules[i].glob_len, name))
 			return &backing_rules[i].b;
 	}
 	return NULL;
@@ -382,8 +391,9 @@ static int __init backing_check_globs(void)
 	for (i = 0; i < backing_nr_rules; i++) {
 		used = false;
 		list_for_each_entry(s, &slab_caches, list) {
-			if (backing_glob(backing_rules[i].glob,
-					 backing_rules[i].glob_len, s->name)) {
+			if (slab_backing_glob(backing_rules[i].glob,
+					      backing_rules[i].glob_len,
+					      s->name)) {
 				used = true;
 				break;
 			}

@@ -100,6 +100,9 @@ struct sw_chain {
  * @old: retired chains still holding objects (or allocations), @first
  *	among them until it is empty.
  * @reap: destroys retired chains once they are empty.
+ * @interval: how long @reap waits before it looks again: a second after a
+ *	change, twice as long each time it found nothing to do, up to a
+ *	minute.
  */
 struct slab_switch {
 	struct slab_cache		c;
@@ -110,6 +113,7 @@ struct slab_switch {
 	struct mutex			lock;	/* see above */
 	struct list_head		old;
 	struct delayed_work		reap;
+	unsigned long			interval;
 };
 
 static const struct slab_allocator_ops sw_ops;
@@ -351,9 +355,12 @@ static void sw_reap(struct work_struct *work)
 					      struct slab_switch, reap);
 	struct slab_cache_stats st;
 	struct sw_chain *ch, *tmp;
+	unsigned int nr_old = 0;
 	LIST_HEAD(dead);
 
 	mutex_lock(&sw->lock);
+	list_for_each_entry(ch, &sw->old, list)
+		nr_old++;
 	list_for_each_entry_safe(ch, tmp, &sw->old, list) {
 		if (!ch->first && !READ_ONCE(ch->idle))
 			continue;
@@ -380,8 +387,13 @@ static void sw_reap(struct work_struct *work)
 			sw_chain_free(ch);
 		}
 	}
-	if (!list_empty(&sw->old))
-		queue_delayed_work(system_unbound_wq, &sw->reap, HZ);
+	if (!list_empty(&sw->old)) {
+		list_for_each_entry(ch, &sw->old, list)
+			nr_old--;
+		if (!nr_old)
+			sw->interval = min(2 * sw->interval, 60UL * HZ);
+		queue_delayed_work(system_unbound_wq, &sw->reap, sw->interval);
+	}
 	mutex_unlock(&sw->lock);
 }
 
@@ -396,6 +408,7 @@ static void sw_retire(struct slab_switch *sw, struct sw_chain *next)
 	list_add_tail(&old->list, &sw->old);
 	if (!old->first)
 		percpu_ref_kill(&old->allocs);
+	sw->interval = HZ;
 	mod_delayed_work(system_unbound_wq, &sw->reap, HZ);
 }
 
@@ -597,6 +610,7 @@ static int sw_set_debug(struct kmem_cache *s, unsigned int debug)
 		/* From here on allocations and frees go through the switch. */
 		smp_store_release(&s->cache, &sw->c);
 		list_add_tail(&sw->first->list, &sw->old);
+		sw->interval = HZ;
 		mod_delayed_work(system_unbound_wq, &sw->reap, HZ);
 		mutex_unlock(&sw->lock);
 		return 0;

@@ -100,6 +100,7 @@ int slab_backing_describe(const struct slab_backing *b, char *buf, size_t len);
 struct page_allocator *slab_backing_derive(const struct slab_backing_step *step,
 					   struct page_allocator *base,
 					   unsigned int order);
+bool slab_backing_glob(const char *pat, size_t plen, const char *s);
 const struct slab_backing *slab_backing_for(const char *name);
 slab_flags_t slab_backing_flags_for(const char *name);
 bool slab_backing_request(const char *name, struct page_allocator **pa,
