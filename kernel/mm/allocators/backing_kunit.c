@@ -330,7 +330,9 @@ static void backing_switch_debug_live(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ksize(b[1]), (size_t)BK_SIZE);
 
 	/* Bad requests change nothing */
-	KUNIT_EXPECT_EQ(test, kmem_cache_set_backing(s, "rcu"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kmem_cache_set_backing(s, "dma"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kmem_cache_set_backing(s, "rcu,node(0)"),
+			-EINVAL);
 	KUNIT_EXPECT_EQ(test, kmem_cache_set_backing(s, "debug(Q)"), -EINVAL);
 	KUNIT_EXPECT_STREQ(test, describe(test, s),
 			   "debug(FZP) -> slabifier -> buddy");
@@ -361,6 +363,36 @@ static void backing_switch_debug_live(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_switch_nr_chains(s->cache), 3U);
 	/* Its last object back, it goes; the first chain stays, empty */
 	kmem_cache_free(s, b[7]);
+	slab_switch_reap(s->cache);
+	KUNIT_EXPECT_EQ(test, slab_switch_nr_chains(s->cache), 2U);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
+}
+
+/* An rcu layer can be added at run time, and is never taken away */
+static void backing_switch_adds_rcu(struct kunit *test)
+{
+	struct kmem_cache *s;
+	void *a, *b, *c;
+
+	s = kmem_cache_create("backing-kunit-rcu", BK_SIZE, 0, SLAB_NO_MERGE,
+			      NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_backing(s, "debug(F),rcu"), 0);
+	KUNIT_EXPECT_STREQ(test, describe(test, s),
+			   "debug(F) -> slabifier -> rcu -> buddy");
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_backing(s, "none"), 0);
+	KUNIT_EXPECT_STREQ(test, describe(test, s), "slabifier -> rcu -> buddy");
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_backing(s, "rcu"), 0);
+	KUNIT_EXPECT_STREQ(test, describe(test, s), "slabifier -> rcu -> buddy");
+	c = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, a);
+	KUNIT_EXPECT_NOT_NULL(test, b);
+	KUNIT_EXPECT_NOT_NULL(test, c);
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, b);
+	kmem_cache_free(s, c);
 	slab_switch_reap(s->cache);
 	KUNIT_EXPECT_EQ(test, slab_switch_nr_chains(s->cache), 2U);
 	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
@@ -446,6 +478,7 @@ static struct kunit_case backing_cases[] = {
 	KUNIT_CASE(backing_kmalloc_set),
 	KUNIT_CASE(backing_mempool_on_reserve),
 	KUNIT_CASE(backing_switch_debug_live),
+	KUNIT_CASE(backing_switch_adds_rcu),
 	KUNIT_CASE(backing_switch_under_load),
 	{}
 };

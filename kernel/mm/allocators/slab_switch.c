@@ -41,9 +41,11 @@
  *    slabs back as its objects come home, but it is destroyed only with
  *    the cache.
  *
- * Only the debug layer changes at run time: page-level derivers decide
- * what memory objects live in (rcu, dma, node), which users of a cache
- * rely on from its creation.  Caches that cannot be switched: the XArray's
+ * Only the debug layer changes at run time, and an rcu layer can be added:
+ * page-level derivers decide what memory objects live in (dma, node) and
+ * when it goes back (rcu), which users of a cache rely on from its
+ * creation; delaying the return of slabs by a grace period is safe for
+ * any cache, taking the delay away is not.  Caches that cannot be switched: the XArray's
  * own radix_tree_node (its slabs would need its own objects to be
  * recorded) and, with KASAN, every cache (KASAN reads the layout of all
  * objects from the kmem_cache).
@@ -521,9 +523,17 @@ unsigned int slab_switch_nr_chains(struct slab_cache *c)
 }
 EXPORT_SYMBOL_IF_KUNIT(slab_switch_nr_chains);
 
-/* Make a chain for @s with debug flags @debug (0: none). */
-static struct sw_chain *sw_make_chain(struct slab_switch *sw, unsigned int debug)
+/*
+ * Make a chain for @s with debug flags @debug (0: none), over the page
+ * allocators of the current chain, with an rcu layer added if @rcu.
+ */
+static struct sw_chain *sw_make_chain(struct slab_switch *sw,
+				      unsigned int debug, bool rcu)
 {
+	static const struct slab_backing add_rcu = {
+		.nr = 1,
+		.step = { { .kind = SLAB_BACKING_RCU } },
+	};
 	struct kmem_cache *s = sw->s;
 	struct slabulator_chain req = {
 		.set_debug = true,
@@ -544,6 +554,8 @@ static struct sw_chain *sw_make_chain(struct slab_switch *sw, unsigned int debug
 	req.hook = &ch->hook;
 	/* Keep the page-level layers of the chain the cache has now. */
 	req.pa = sw_cur(sw)->c->page_allocator;
+	if (rcu && !(req.pa->traits & PAGE_ALLOCATOR_RCU))
+		req.spec = &add_rcu;
 	ch->c = slabulator_build_chain(s, s->align, NULL, &req);
 	if (!IS_ERR(ch->c))
 		return ch;
@@ -589,7 +601,7 @@ static struct slab_switch *sw_install(struct kmem_cache *s)
  * it never is current again, and sw_install() leaves it current until the
  * first sw_retire().
  */
-static int sw_set_debug(struct kmem_cache *s, unsigned int debug)
+static int sw_set(struct kmem_cache *s, unsigned int debug, bool rcu)
 {
 	struct slab_switch *sw;
 	struct sw_chain *next;
@@ -599,7 +611,7 @@ static int sw_set_debug(struct kmem_cache *s, unsigned int debug)
 		if (!sw)
 			return -ENOMEM;
 		mutex_lock(&sw->lock);
-		next = sw_make_chain(sw, debug);
+		next = sw_make_chain(sw, debug, rcu);
 		if (IS_ERR(next)) {
 			mutex_unlock(&sw->lock);
 			kfree(sw->first);
@@ -617,7 +629,7 @@ static int sw_set_debug(struct kmem_cache *s, unsigned int debug)
 	}
 	sw = to_sw(s->cache);
 	mutex_lock(&sw->lock);
-	next = sw_make_chain(sw, debug);
+	next = sw_make_chain(sw, debug, rcu);
 	if (!IS_ERR(next))
 		sw_retire(sw, next);
 	mutex_unlock(&sw->lock);
@@ -640,8 +652,10 @@ static bool sw_cache_alive(struct kmem_cache *s)
  * kmem_cache_set_backing() - change the debugging layer of a live cache
  * @s: the cache.
  * @spec: "debug(<letters>)" (SLUB's F Z P U T; "debug" alone means FZPU)
- *	for a chain with that debug layer, "none" for one without.  The
- *	page-level layers of the cache stay as they are.
+ *	for a chain with that debug layer, "none" for one without, either
+ *	optionally followed by ",rcu" (or "rcu" alone) to add an rcu layer
+ *	if the cache has none.  The page-level layers of the cache stay:
+ *	an rcu layer is never taken away.
  *
  * New objects come from the new chain at once; objects allocated before go
  * back to the chain that made them, which is destroyed once they are all
@@ -651,7 +665,7 @@ static bool sw_cache_alive(struct kmem_cache *s)
  *
  * Context: process context, may sleep; takes slab_mutex.
  * Return: 0, -EINVAL (with one message) for a bad @spec, a page-level
- * deriver or a cache that cannot be switched, -ENOENT for a cache being
+ * deriver other than rcu or a cache that cannot be switched, -ENOENT for a cache being
  * destroyed, -ENOMEM.
  */
 int kmem_cache_set_backing(struct kmem_cache *s, const char *spec)
@@ -665,8 +679,8 @@ int kmem_cache_set_backing(struct kmem_cache *s, const char *spec)
 	err = slab_backing_parse(spec, len, &b, ctx);
 	if (err)
 		return err;
-	if (b.nr) {
-		pr_err("%s: only the debug layer changes at run time; '%.*s' refused\n",
+	if (b.nr > 1 || (b.nr && b.step[0].kind != SLAB_BACKING_RCU)) {
+		pr_err("%s: only debug and rcu can be asked for at run time; '%.*s' refused\n",
 		       s->name, (int)len, spec);
 		return -EINVAL;
 	}
@@ -680,7 +694,7 @@ int kmem_cache_set_backing(struct kmem_cache *s, const char *spec)
 	if (!sw_cache_alive(s)) {
 		err = -ENOENT;
 	} else {
-		err = sw_set_debug(s, b.has_debug ? b.debug : 0);
+		err = sw_set(s, b.has_debug ? b.debug : 0, b.nr);
 		/*
 		 * Its objects no longer all have the layout of one chain: no
 		 * merging, and ksize() offers no byte past the object, where

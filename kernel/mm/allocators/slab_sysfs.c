@@ -5,8 +5,8 @@
  * "allocator", the chain of allocators behind the cache.  Merged caches
  * appear as symbolic links to the cache they were merged into, as with
  * SLUB, and "aliases" counts them.  Writing "debug(<letters>)" or "none"
- * to "allocator" changes the debugging of the cache at run time
- * (slab_switch.c).
+ * (optionally with ",rcu") to "allocator" changes the debugging of the
+ * cache at run time (slab_switch.c).
  */
 
 #define pr_fmt(fmt) "slab: " fmt
@@ -101,7 +101,7 @@ static ssize_t allocator_show(struct kmem_cache *s, char *buf)
 	return n;
 }
 
-/* "debug(<letters>)" or "none": see kmem_cache_set_backing(). */
+/* "debug(<letters>)", "none", "rcu": see kmem_cache_set_backing(). */
 static ssize_t allocator_store(struct kmem_cache *s, const char *buf,
 			       size_t count)
 {
