@@ -185,10 +185,13 @@ struct slab_cache *slabulator_build_chain(struct kmem_cache *s,
 	if (!err && s->ctor)
 		err = chain_slab(&sa, ctor_slab_allocator(sa, s->ctor, NULL));
 	if (!err && req->hook) {
-		if (ca.nr_hooks < SLAB_CACHE_MAX_HOOKS)
+		if (ca.nr_hooks < SLAB_CACHE_MAX_HOOKS) {
 			ca.hooks[ca.nr_hooks++] = req->hook;
-		else
+		} else {
+			pr_err("%s: no room for one more slab hook\n",
+			       s->name);
 			err = -ENOSPC;
+		}
 	}
 
 	if (!err && !slabulator_spec_has_dma(spec) &&
