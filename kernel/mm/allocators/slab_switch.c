@@ -348,8 +348,9 @@ static void sw_chain_free(struct sw_chain *ch)
 }
 
 /*
- * Destroy the retired chains that hold no object any more; keep looking
- * at the others every second.  The first chain is only emptied.
+ * Destroy the retired chains that hold no object any more; look at the
+ * others again after &slab_switch.interval.  The first chain is only
+ * emptied.
  */
 static void sw_reap(struct work_struct *work)
 {
