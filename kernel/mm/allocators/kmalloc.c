@@ -34,6 +34,7 @@
 
 #include "../internal.h"
 #include "../slab.h"
+#include "slab_hooks.h"
 #include "slabulator.h"
 
 static void kmalloc_zero_size(unsigned long caller)
@@ -212,7 +213,7 @@ static __always_inline void *kmalloc_node_caller(size_t size, kmem_buckets *b,
 		return ret;
 	}
 	ret = slabulator_alloc(s, flags, node, size);
-	ret = kasan_kmalloc(s, ret, size, flags);
+	ret = slab_hook_kmalloc(s, ret, size, flags);
 	trace_kmalloc(caller, ret, size, s->size, flags, node);
 	return ret;
 }
@@ -252,7 +253,7 @@ void *__kmalloc_cache_noprof(struct kmem_cache *s, gfp_t gfpflags, size_t size)
 					   _RET_IP_);
 	ret = slabulator_alloc(s, gfpflags, NUMA_NO_NODE, size);
 	trace_kmalloc(_RET_IP_, ret, size, s->size, gfpflags, NUMA_NO_NODE);
-	return kasan_kmalloc(s, ret, size, gfpflags);
+	return slab_hook_kmalloc(s, ret, size, gfpflags);
 }
 EXPORT_SYMBOL(__kmalloc_cache_noprof);
 
@@ -265,7 +266,7 @@ void *__kmalloc_cache_node_noprof(struct kmem_cache *s, gfp_t gfpflags,
 		return kmalloc_node_caller(size, NULL, gfpflags, node, _RET_IP_);
 	ret = slabulator_alloc(s, gfpflags, node, size);
 	trace_kmalloc(_RET_IP_, ret, size, s->size, gfpflags, node);
-	return kasan_kmalloc(s, ret, size, gfpflags);
+	return slab_hook_kmalloc(s, ret, size, gfpflags);
 }
 EXPORT_SYMBOL(__kmalloc_cache_node_noprof);
 
@@ -275,6 +276,7 @@ static void kfree_large(struct folio *folio, void *object)
 
 	/* Order 0 too: DMA requests made before their cache exists. */
 	if (unlikely(object != folio_address(folio))) {
+		kasan_kfree_large(object);	/* KASAN reports it too */
 		pr_err("kfree(%p): not a slab object nor the start of a large kmalloc; ignored\n",
 		       object);
 		dump_stack();
@@ -304,5 +306,10 @@ void kfree(const void *object)
 		return;
 	}
 	slabulator_free(folio_slab(folio)->slab_cache, x);
+	/*
+	 * No tail call: KFENCE reports name the caller of kfree(), which it
+	 * finds after kfree() in the stack.
+	 */
+	barrier();
 }
 EXPORT_SYMBOL(kfree);

@@ -41,6 +41,20 @@
  * 4. KFENCE objects live in KFENCE's pool, whose pages look like slabs of
  *    the cache (slab_cache, one object, their own obj_exts).  They never
  *    reach the chain: kfence_free() takes them back.
+ *
+ * 5. KASAN (generic).  kasan_cache_create() puts KASAN's metadata and a red
+ *    zone after each object, so the chain is created with bigger objects.
+ *    A new slab is poisoned whole by a per-slab hook, objects are
+ *    unpoisoned when handed out and poisoned when freed, and KASAN's
+ *    quarantine gives them to the chain later through ___cache_free().
+ *    The free pointer the chain writes into a free object may share the
+ *    bytes of KASAN's free metadata: KASAN uses those only while it holds
+ *    the object in quarantine, before the chain sees it.  The framework
+ *    is not instrumented, so it may touch poisoned free objects.  Two
+ *    kinds of cache are served less well than by SLUB: free objects of
+ *    caches with a constructor stay unpoisoned (the constructor runs
+ *    after the hook that poisons), and caches whose chain has a debug layer
+ *    are left to that layer (see slab_hook_kmalloc()).
  */
 
 #include <linux/alloc_tag.h>
@@ -139,6 +153,8 @@ static int hooks_slab_made(struct slab_cache_hook *hook, struct slab_cache *c,
 	unsigned int i;
 	void *obj;
 
+	if (!(s->flags & SLAB_KASAN))
+		return 0;
 	kasan_poison_slab(slab);
 	for (i = 0; i < ev->objects; i++) {
 		obj = kasan_init_slab_obj(s, ev->base + i * ev->stride);
@@ -195,6 +211,7 @@ void ___cache_free(struct kmem_cache *cache, void *x, unsigned long addr)
  *	hooks
  * @s: the cache being created, with object_size, ctor and flags set.
  * @ca: the arguments its chain is created with; per-slab hooks are added.
+ * @debug: the chain has a debug layer.
  *
  * KASAN keeps its metadata and a red zone after each object, so the chain
  * is asked for bigger objects (and @s gets SLAB_KASAN).  With memcg or
@@ -205,11 +222,15 @@ void ___cache_free(struct kmem_cache *cache, void *x, unsigned long addr)
  * Return: the object size to create the chain with.
  */
 unsigned int slab_hook_cache_args(struct kmem_cache *s,
-				  struct slab_cache_args *ca)
+				  struct slab_cache_args *ca, bool debug)
 {
 	unsigned int size = s->object_size;
 
-	kasan_cache_create(s, &size, &s->flags);
+	/* See slab_hook_kmalloc() */
+	if (!debug)
+		kasan_cache_create(s, &size, &s->flags);
+	else
+		s->flags &= ~SLAB_KASAN;
 #ifdef SLAB_HOOKS_PER_SLAB
 	if (!WARN_ON_ONCE(ca->nr_hooks >= SLAB_CACHE_MAX_HOOKS))
 		ca->hooks[ca->nr_hooks++] = &slab_hooks_hook;
@@ -427,7 +448,8 @@ bool slab_hook_post_alloc(struct kmem_cache *s, struct list_lru *lru,
 	if (unlikely(nr == 1 && !p[0]))
 		return true;
 	for (i = 0; i < nr; i++) {
-		p[i] = kasan_slab_alloc(s, p[i], init_flags, init);
+		if (s->flags & SLAB_KASAN)
+			p[i] = kasan_slab_alloc(s, p[i], init_flags, init);
 		if (init && !kasan_has_integrated_init())
 			memset(p[i], 0, s->object_size);
 		kmemleak_alloc_recursive(p[i], s->object_size, 1, s->flags,
@@ -479,13 +501,36 @@ bool slab_hook_free(struct kmem_cache *s, void *x)
 	if (kfence_free(x))
 		return false;
 	/* KASAN reports an invalid free before the object is touched. */
-	if (kasan_slab_pre_free(s, x))
+	if ((s->flags & SLAB_KASAN) && kasan_slab_pre_free(s, x))
 		return false;
 	init = slab_want_init_on_free(s);
 	if (init && !kasan_has_integrated_init())
 		memset(x, 0, s->object_size);
 	/* KASAN may keep the object in quarantine; it frees it later. */
-	return !kasan_slab_free(s, x, init, false);
+	return !(s->flags & SLAB_KASAN) ||
+	       !kasan_slab_free(s, x, init, s->flags & SLAB_TYPESAFE_BY_RCU);
+}
+
+/**
+ * slab_hook_kmalloc() - the hook after a kmalloc() from a cache
+ * @s: the kmalloc cache.
+ * @p: the object, or NULL.
+ * @size: bytes asked for.
+ * @flags: gfp flags.
+ *
+ * KASAN poisons the bytes beyond @size.  It leaves alone the caches whose
+ * chain has a debug layer: the debug deriver reads their red zones and
+ * free objects without telling KASAN, so KASAN would report every check.
+ *
+ * Context: as @flags allow.
+ * Return: the object.
+ */
+void *slab_hook_kmalloc(struct kmem_cache *s, void *p, size_t size,
+			gfp_t flags)
+{
+	if (!(s->flags & SLAB_KASAN))
+		return p;
+	return kasan_kmalloc(s, p, size, flags);
 }
 
 /**

@@ -21,9 +21,11 @@ gfp_t slab_hook_chain_gfp(gfp_t flags);
 bool slab_hook_post_alloc(struct kmem_cache *s, struct list_lru *lru,
 			  gfp_t flags, size_t nr, void **p, bool init,
 			  size_t orig_size);
+void *slab_hook_kmalloc(struct kmem_cache *s, void *p, size_t size,
+			gfp_t flags);
 bool slab_hook_free(struct kmem_cache *s, void *x);
 bool slab_hook_charge(void *objp, gfp_t flags);
 unsigned int slab_hook_cache_args(struct kmem_cache *s,
-				  struct slab_cache_args *ca);
+				  struct slab_cache_args *ca, bool debug);
 
 #endif /* MM_ALLOCATORS_SLAB_HOOKS_H */

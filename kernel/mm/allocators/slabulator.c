@@ -175,7 +175,8 @@ struct slab_cache *slabulator_build_chain(struct kmem_cache *s,
 	unsigned int debug = req->set_debug ? req->debug :
 				slabulator_debug_flags(s->flags);
 	unsigned int i, order = 0;
-	unsigned int size = slab_hook_cache_args(s, &ca);
+	unsigned int size = slab_hook_cache_args(s, &ca, debug ||
+				(sa->traits & SLAB_ALLOCATOR_DEBUG));
 	struct slab_cache *c;
 	int err = 0;
 
@@ -424,6 +425,7 @@ void kmem_cache_free(struct kmem_cache *s, void *x)
 		return;
 	trace_kmem_cache_free(_RET_IP_, x, s);
 	slabulator_free(s, x);
+	barrier();	/* no tail call, see kfree() */
 }
 EXPORT_SYMBOL(kmem_cache_free);
 
