@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 CONFIG ?= modslab
 
-.PHONY: help deps tree save-patches kunit kernel boot lint fuzz check run bench patches clean distclean
+.PHONY: help deps tree save-patches kunit kernel boot lint fuzz check check-full run bench patches clean distclean
 
 help:
 	@sed -n 's/^## //p' README.md
@@ -36,6 +36,9 @@ fuzz: deps
 
 check: deps
 	@$(S)/check.sh
+
+check-full: tree
+	@$(S)/check-full.sh
 
 run: deps
 	@$(S)/run.sh
