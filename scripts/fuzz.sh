@@ -50,6 +50,8 @@ fi
 rm -rf "$OUT/seeds"
 mkdir -p "$OUT/seeds"
 "$OUT/gen-corpus" "$OUT/seeds"
+# Inputs that once found a bug, kept as found
+cp "$TOP"/tools/testing/modslab/regressions/* "$OUT/seeds/"
 
 if [ -n "${FUZZ_SECONDS:-}" ]; then
 	limit=(-max_total_time="$FUZZ_SECONDS")

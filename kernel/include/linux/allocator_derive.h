@@ -44,6 +44,7 @@ struct page_allocator *node_page_allocator(struct page_allocator *base,
 					   int nid);
 struct page_allocator *interleave_page_allocator(struct page_allocator *base,
 						 const nodemask_t *nodes);
+bool page_allocator_nodes(struct page_allocator *pa, nodemask_t *nodes);
 
 struct page_allocator *reserve_page_allocator(struct page_allocator *base,
 					      unsigned int order,

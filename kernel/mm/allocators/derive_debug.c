@@ -849,6 +849,22 @@ static void dbg_stats(struct slab_cache *c, struct slab_cache_stats *st)
 		atomic_long_read(&dc->errors[SLABDBG_ERR_INVALID_FREE]);
 }
 
+/*
+ * The base frees whatever slot a move did not keep, even one this layer
+ * has just quarantined: it is in the base's free lists from now on, and
+ * must not be given back a second time when the cache is destroyed.
+ */
+static void dbg_returned_to_base(struct dbg_cache *dc, void *slot)
+{
+	struct dbg_meta *m = dbg_meta(dc, slot);
+	unsigned long flags;
+
+	spin_lock_irqsave(&dc->lock, flags);
+	if (m->state == DBG_STATE_QUARANTINE)
+		m->state = DBG_STATE_QUARANTINE_FREE;
+	spin_unlock_irqrestore(&dc->lock, flags);
+}
+
 /**
  * struct dbg_move - a client's move callback, seen from the base
  * @dc: the debug cache.
@@ -873,17 +889,21 @@ static enum slab_move_result dbg_move(struct slab_cache *base, void *old,
 	struct dbg_cache *dc = mv->dc;
 	enum slab_move_result ret;
 	unsigned long state;
+	void *back;
 
-	if (!dbg_alloc_slot(dc, new, _RET_IP_, 0))
+	if (!dbg_alloc_slot(dc, new, _RET_IP_, 0)) {
+		dbg_returned_to_base(dc, new);
 		return SLAB_MOVE_LATER;
+	}
 	state = READ_ONCE(dbg_meta(dc, old)->state);
 	if (state != DBG_STATE_ALLOC)
 		ret = SLAB_MOVE_NO;
 	else
 		ret = mv->move(&dc->c, dbg_obj(dc, old), dbg_obj(dc, new),
 			       mv->private);
-	dbg_free_slot(dc, dbg_obj(dc, ret == SLAB_MOVE_YES ? old : new),
-		      _RET_IP_, 0);
+	back = ret == SLAB_MOVE_YES ? old : new;
+	if (!dbg_free_slot(dc, dbg_obj(dc, back), _RET_IP_, 0))
+		dbg_returned_to_base(dc, back);
 	return ret;
 }
 

@@ -9,7 +9,9 @@
  * atomic reserves) would make an atomic caller sleep or drain reserves it
  * did not ask for, __GFP_COMP is the page allocator's business, and zeroed
  * or high or movable slab pages make no sense: all refused, with the
- * reason.  A zone that has no memory on this machine is refused too.
+ * reason.  A zone that has no memory on this machine, or on one of the
+ * nodes the base is bound to, is refused too; so is a zone over a reserve,
+ * which would hand out its own pages of any zone when its base fails.
  */
 
 #define pr_fmt(fmt) "modslab: " fmt
@@ -74,13 +76,24 @@ static const struct page_allocator_ops gfp_pa_ops = {
 	.release	= gfp_pa_release,
 };
 
-/* Does @zt have memory the page allocator manages, on @nid or anywhere? */
-static bool gfp_pa_zone_has_memory(enum zone_type zt, int nid)
+/*
+ * Does @zt have memory the page allocator manages on every node @base may
+ * take pages from (its bound node, the nodes it interleaves over), or, for
+ * an unbound base, anywhere?
+ */
+static bool gfp_pa_zone_has_memory(enum zone_type zt,
+				   struct page_allocator *base)
 {
+	nodemask_t nodes;
 	int n;
 
-	if (nid != NUMA_NO_NODE)
-		return zone_managed_pages(&NODE_DATA(nid)->node_zones[zt]) > 0;
+	if (page_allocator_nodes(base, &nodes)) {
+		for_each_node_mask(n, nodes) {
+			if (!zone_managed_pages(&NODE_DATA(n)->node_zones[zt]))
+				return false;
+		}
+		return true;
+	}
 	for_each_node_state(n, N_MEMORY) {
 		if (zone_managed_pages(&NODE_DATA(n)->node_zones[zt]))
 			return true;
@@ -116,10 +129,12 @@ static const char *gfp_pa_check(struct page_allocator *base, gfp_t gfp)
 		return "this kernel has no ZONE_DMA";
 	if ((zone & __GFP_DMA32) && !IS_ENABLED(CONFIG_ZONE_DMA32))
 		return "this kernel has no ZONE_DMA32";
-	if (zone && !gfp_pa_zone_has_memory(gfp_zone(zone), base->node))
-		return base->node == NUMA_NO_NODE ?
-			"the zone has no memory on this machine" :
-			"the zone has no memory on the node the base is bound to";
+	if (zone && (base->traits & PAGE_ALLOCATOR_RESERVE))
+		return "the reserve below holds pages of any zone (put the reserve above)";
+	if (zone && !gfp_pa_zone_has_memory(gfp_zone(zone), base))
+		return base->traits & PAGE_ALLOCATOR_NODE_BOUND ?
+			"the zone has no memory on a node the base is bound to" :
+			"the zone has no memory on this machine";
 	return NULL;
 }
 
@@ -134,8 +149,8 @@ static const char *gfp_pa_check(struct page_allocator *base, gfp_t gfp)
  * The result has the %PAGE_ALLOCATOR_GFP_FORCED trait, and &page_allocator.gfp
  * says what the chain forces.  Refused (with one message): other bits, two
  * zones, a zone other than the one the base forces, bits the base forces
- * already, a zone without memory on this machine or on the node the base
- * is bound to.
+ * already, a zone without memory on this machine or on a node the base
+ * is bound to, a zone over a reserve (whose pages were taken without it).
  *
  * Context: process context, may sleep.
  * Return: the new allocator (one reference for the caller), or

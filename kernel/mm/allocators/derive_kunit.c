@@ -685,6 +685,66 @@ static void derive_mempool_on_cache(struct kunit *test)
  * Stacks
  */
 
+/*
+ * A zone or node layer over a reserve is refused: the reserve would hand
+ * out its own blocks, taken without that constraint, when the base fails.
+ * The other way round is the sensible stack, and works.
+ */
+static void derive_reserve_under_placement_refused(struct kunit *test)
+{
+	struct page_allocator *buddy = buddy_page_allocator();
+	nodemask_t nodes = node_states[N_MEMORY];
+	struct page_allocator *res, *node, *gfp;
+
+	res = reserve_page_allocator(buddy, 0, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(res));
+	if (IS_ENABLED(CONFIG_ZONE_DMA32))
+		KUNIT_EXPECT_EQ(test, PTR_ERR(dma32_page_allocator(res)),
+				-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(node_page_allocator(res,
+							  first_memory_node)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(interleave_page_allocator(res, &nodes)),
+			-EINVAL);
+	/* Bits that do not choose where pages come from are fine */
+	gfp = gfp_page_allocator(res, __GFP_NOWARN);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(gfp));
+	if (!IS_ERR(gfp))
+		page_allocator_put(gfp);
+	page_allocator_put(res);
+
+	node = node_page_allocator(buddy_page_allocator(), first_memory_node);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(node));
+	res = reserve_page_allocator(node, 0, 1);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(res));
+	if (!IS_ERR(res))
+		page_allocator_put(res);
+	page_allocator_put(node);
+}
+
+/* Interleaving honours a caller's node in its set, and knows its nodes */
+static void derive_interleave_preferred_node(struct kunit *test)
+{
+	nodemask_t nodes = node_states[N_MEMORY], got;
+	struct page_allocator *pa;
+	struct folio *folio;
+	int nid;
+
+	pa = interleave_page_allocator(buddy_page_allocator(), &nodes);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pa));
+	KUNIT_EXPECT_TRUE(test, page_allocator_nodes(pa, &got));
+	KUNIT_EXPECT_TRUE(test, nodes_equal(got, nodes));
+	for_each_node_mask(nid, nodes) {
+		folio = page_allocator_alloc(pa, GFP_KERNEL, 0, nid);
+		KUNIT_ASSERT_NOT_NULL(test, folio);
+		KUNIT_EXPECT_EQ(test, folio_nid(folio), nid);
+		page_allocator_free(pa, folio, 0);
+	}
+	page_allocator_put(pa);
+	KUNIT_EXPECT_FALSE(test, page_allocator_nodes(buddy_page_allocator(),
+						      &got));
+}
+
 static void derive_stack_sensible(struct kunit *test)
 {
 	struct slab_cache_args args = { .flags = SLAB_TYPESAFE_BY_RCU };
@@ -759,6 +819,8 @@ static struct kunit_case derive_cases[] = {
 	KUNIT_CASE(derive_reserve_serves_when_base_fails),
 	KUNIT_CASE(derive_reserve_refusals),
 	KUNIT_CASE(derive_mempool_on_cache),
+	KUNIT_CASE(derive_reserve_under_placement_refused),
+	KUNIT_CASE(derive_interleave_preferred_node),
 	KUNIT_CASE(derive_stack_sensible),
 	{}
 };

@@ -11,7 +11,9 @@
  *
  * Refused: a node that does not exist, is offline or has no memory; a
  * zone forced below (dma) that has no memory on the node; binding a chain
- * that is already bound.
+ * that is already bound; binding over a reserve, which would hand out its
+ * own pages of any node when its base fails.  An interleaving allocator
+ * honours a caller's preferred node when it is in its set.
  */
 
 #define pr_fmt(fmt) "modslab: " fmt
@@ -58,10 +60,19 @@ static struct folio *interleave_pa_alloc(struct page_allocator *pa, gfp_t gfp,
 {
 	struct node_pa *np = to_node_pa(pa);
 	unsigned int i, nr = nodes_weight(np->nodes);
-	unsigned int start = atomic_inc_return(&np->next);
+	unsigned int start;
 	struct folio *folio;
 	int nid;
 
+	/* A caller's preference within the set wins over the round robin */
+	if (node != NUMA_NO_NODE && node_isset(node, np->nodes)) {
+		folio = page_allocator_alloc(pa->base,
+					     gfp | __GFP_THISNODE | __GFP_NOWARN,
+					     order, node);
+		if (folio)
+			return folio;
+	}
+	start = atomic_inc_return(&np->next);
 	for (i = 0; i < nr; i++) {
 		nid = find_nth_bit(np->nodes.bits, MAX_NUMNODES,
 				   (start + i) % nr);
@@ -120,6 +131,8 @@ static const char *node_pa_check(struct page_allocator *base, int nid)
 		return "the node is offline";
 	if (!node_state(nid, N_MEMORY))
 		return "the node has no memory";
+	if (base->traits & PAGE_ALLOCATOR_RESERVE)
+		return "the reserve below holds pages of any node (put the reserve above)";
 	if (base->gfp & (__GFP_DMA | __GFP_DMA32)) {
 		zt = gfp_zone(base->gfp);
 		if (!zone_managed_pages(&NODE_DATA(nid)->node_zones[zt]))
@@ -140,6 +153,27 @@ static struct node_pa *node_pa_new(struct page_allocator *base,
 	page_allocator_init(&np->pa, ops, name, base);
 	np->pa.traits |= PAGE_ALLOCATOR_NODE_BOUND;
 	return np;
+}
+
+/**
+ * page_allocator_nodes() - the nodes a chain takes its pages from
+ * @pa: the chain.
+ * @nodes: set to the node @pa is bound to, or the nodes it interleaves over.
+ *
+ * Context: any.
+ * Return: true if @pa is node bound (and @nodes was set), false otherwise.
+ */
+bool page_allocator_nodes(struct page_allocator *pa, nodemask_t *nodes)
+{
+	if (!(pa->traits & PAGE_ALLOCATOR_NODE_BOUND))
+		return false;
+	for (; pa; pa = pa->base) {
+		if (pa->ops == &node_pa_ops || pa->ops == &interleave_pa_ops) {
+			*nodes = to_node_pa(pa)->nodes;
+			return true;
+		}
+	}
+	return false;
 }
 
 /**
@@ -192,8 +226,9 @@ EXPORT_SYMBOL_GPL(node_page_allocator);
  * @nodes: the nodes, each online and with memory (in the zone @base
  *	forces, if any); not empty.
  *
- * Blocks come from the nodes of @nodes in turn; when one is out of memory
- * the next one of the set is tried.  The result has the
+ * Blocks come from the node a caller prefers when it is in @nodes, else
+ * from the nodes of @nodes in turn; when one is out of memory the next one
+ * of the set is tried.  The result has the
  * %PAGE_ALLOCATOR_NODE_BOUND trait; &page_allocator.node is
  * %NUMA_NO_NODE.
  *

@@ -58,7 +58,6 @@ struct fchain {
 	struct slab_allocator *sa;
 	bool pa_owned, sa_owned;	/* we hold a reference */
 	bool rcu, reserve;
-	bool over_reserve;		/* zone or node forced over a reserve */
 	int node;			/* bound node or NUMA_NO_NODE */
 	unsigned long nodes;		/* interleave mask, 0 if none */
 	int zone;			/* highest zone allowed */
@@ -124,19 +123,6 @@ static bool nested_ok;		/* in an allocation call the test made */
 static bool validating;		/* in slab_debug_validate() */
 static const char *cur_op = "-";
 
-/*
- * Known bugs the test stays away from until they are fixed;
- * MODSLAB_FUZZ_STRICT=1 goes there:
- *  - a layer forcing a zone or a node over a reserve gets the reserve's
- *    pages, from any zone and node, when the base fails;
- *  - dma or dma32 over an interleave allocator whose nodes have no such
- *    memory is accepted (the check looks at a bound node only);
- *  - shrinking a debug cache with a move callback when a damaged free
- *    object is picked as the target: the debug layer quarantines it as
- *    held, but the base frees it, so destroy frees it twice and cuts the
- *    base's free list (derive_debug.c, dbg_move()).
- */
-static bool strict;
 static bool trace;	/* MODSLAB_FUZZ_TRACE=1: print every step */
 
 /* Parameters of the slabifier as set, to predict what it accepts */
@@ -490,8 +476,6 @@ static void check_placement(struct fcache *fc, const void *p)
 	CHECK((const u8 *)p + fc->usable <= base + (PAGE_SIZE << folio_order(folio)),
 	      "cache %s: object %p runs past its slab", fc->c->name, p);
 	nid = folio_nid(folio);
-	if (fc->ch.over_reserve && !strict)
-		return;
 	if (fc->ch.node != NUMA_NO_NODE)
 		CHECK(nid == fc->ch.node, "cache %s: slab on node %d, bound to %d",
 		      fc->c->name, nid, fc->ch.node);
@@ -898,8 +882,11 @@ static bool add_pa_layer(struct fchain *ch, u8 b)
 		break;
 	case 2:
 	case 3:
-		/* No DMA memory on node 1: refused if bound to no other node */
-		must_refuse = ch->node == 1 || (strict && ch->nodes == 2) ||
+		/*
+		 * No DMA memory on node 1: refused if bound to it or
+		 * interleaving over it; refused over a reserve.
+		 */
+		must_refuse = ch->node == 1 || (ch->nodes & 2) || ch->reserve ||
 			      (ch->zone != ZONE_NORMAL && ch->zone != (b % 8 == 2 ? ZONE_DMA : ZONE_DMA32));
 		pa = b % 8 == 2 ? dma_page_allocator(ch->pa) : dma32_page_allocator(ch->pa);
 		break;
@@ -912,6 +899,7 @@ static bool add_pa_layer(struct fchain *ch, u8 b)
 	case 5:
 		nid = (b >> 3) % 4;
 		must_refuse = ch->node != NUMA_NO_NODE || ch->nodes || nid >= SHIM_NODES ||
+			      ch->reserve ||
 			      (nid == 1 && ch->zone != ZONE_NORMAL);
 		pa = node_page_allocator(ch->pa, nid);
 		break;
@@ -920,6 +908,7 @@ static bool add_pa_layer(struct fchain *ch, u8 b)
 
 		m.bits[0] = (b >> 3) & 15;
 		must_refuse = ch->node != NUMA_NO_NODE || ch->nodes || !m.bits[0] ||
+			      ch->reserve ||
 			      (m.bits[0] & ~3UL) || ((m.bits[0] & 2) && ch->zone != ZONE_NORMAL);
 		pa = interleave_page_allocator(ch->pa, &m);
 		if (!IS_ERR(pa))
@@ -940,12 +929,6 @@ static bool add_pa_layer(struct fchain *ch, u8 b)
 	}
 	CHECK(!must_refuse, "page allocator layer %d (byte %#x) over %s accepted", b % 8, b,
 	      ch->pa->name);
-	/*
-	 * A reserve below a layer that forces a zone or a node hands out its
-	 * own pages, from wherever they came, when the base fails.
-	 */
-	if (ch->reserve && (b % 8 == 2 || b % 8 == 3 || b % 8 == 5 || b % 8 == 6))
-		ch->over_reserve = true;
 	if (b % 8 == 1)
 		ch->rcu = true;
 	else if (b % 8 == 2)
@@ -1343,13 +1326,6 @@ static void do_shrink(struct fcache *fc)
 	struct slab_cache_stats before, after;
 	bool move = rd8() & 1;
 	unsigned long pages;
-	unsigned int i;
-
-	/* A damaged free object must not become a move target (known bug) */
-	for (i = 0; move && fc->ch.dbg && !strict && i < nr_expects; i++)
-		move = !(expects[i].fc == fc && expects[i].err == SLABDBG_ERR_POISON);
-	if (move && fc->nr_maybe && !strict)
-		move = false;
 
 	slab_cache_stats(fc->c, &before);
 	shrink_nested_free = false;
@@ -1736,7 +1712,9 @@ static void step(void)
 			shim_cpu_up(b % NR_CPUS);
 		break;
 	case OP_GRACE:
+		/* Time passes: grace periods end, delayed work runs */
 		shim_rcu_flush();
+		shim_run_delayed_work();
 		break;
 	case OP_DOUBLE_FREE:
 		fc = step_cache();
@@ -1880,7 +1858,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	unsigned int i;
 
-	strict = getenv("MODSLAB_FUZZ_STRICT") && atoi(getenv("MODSLAB_FUZZ_STRICT"));
 	trace = getenv("MODSLAB_FUZZ_TRACE") != NULL;
 	shim_init();
 	shim_page_alloc_cb = fz_page_alloc;

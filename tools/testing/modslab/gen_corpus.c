@@ -4,8 +4,9 @@
  * feature, so that fuzzing starts from inputs that reach every deriver.
  *
  *	gen-corpus <dir>
- *	gen-corpus --known-bugs <dir>	inputs that show bugs not fixed yet
- *					(run them with MODSLAB_FUZZ_STRICT=1)
+ *
+ * The "regression-" inputs replay bugs found and fixed, so that they stay
+ * fixed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,39 +93,11 @@ int main(int argc, char **argv)
 {
 	static const unsigned char rcu[] = { 1 }, dma[] = { 2 }, node0[] = { 5 },
 		node1[] = { 5 | 8 }, inter[] = { 6 | 3 << 3 }, res[] = { 7 | 1 << 5 },
-		rcu_res[] = { 7 | 2 << 5, 1 };
+		rcu_res[] = { 7 | 2 << 5, 1 }, res_dma[] = { 7, 2 };
 	unsigned int s;
 
-	if (argc == 3 && !strcmp(argv[1], "--known-bugs")) {
-		/*
-		 * Debug cache F+P of 64 byte objects: allocate three, free one
-		 * and write into it, validate (which quarantines it while it is
-		 * on the base's free list), free another; destroying the cache
-		 * at the end frees the quarantined one to the base again.
-		 */
-		create(0, 4, NULL, 0x05, 0, 6);
-		b(OP_ALLOC); b(0); b(0); b(0); b(0xff);	/* 0xff: no action on the new slab */
-		b(OP_ALLOC); b(0); b(0); b(0);
-		b(OP_ALLOC); b(0); b(0); b(0);
-		b(OP_CORRUPT); b(0); b(2 | 0x80); b(0); b(0);
-		b(OP_FREE); b(0); b(0); b(0);
-		save(argv[2], "validate-free-damaged-then-destroy");
-		/*
-		 * dma over a reserve of one page: when the base fails, the
-		 * reserve's page, from ZONE_DMA32, makes a slab of the cache.
-		 */
-		{
-			static const unsigned char res_dma[] = { 7, 2 };
-
-			create(0, 2, res_dma, 0, 0, 6);
-			b(OP_INJECT); b(0);		/* the next page allocation fails */
-			b(OP_ALLOC); b(0); b(0); b(0); b(0xff);
-			save(argv[2], "dma-over-reserve");
-		}
-		return 0;
-	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: %s [--known-bugs] <corpus directory>\n", argv[0]);
+		fprintf(stderr, "usage: %s <corpus directory>\n", argv[0]);
 		return 2;
 	}
 	for (s = 0; s < 24; s += 3) {
@@ -154,5 +127,26 @@ int main(int argc, char **argv)
 	save(argv[1], "debug-faults");
 	create(0, 4 | 8, NULL, 0x1f, 0x40, 10); workload(0); save(argv[1], "debug-ctor");
 	create(0, 1 | 4, rcu, 0x07, 0x08, 6); workload(0); save(argv[1], "debug-rcu");
+	/*
+	 * Debug cache F+P of 64 byte objects: allocate three, free one and
+	 * write into it, validate (which quarantines it while it is on the
+	 * base's free list), free another; destroying the cache at the end
+	 * must not free the quarantined one to the base again.
+	 */
+	create(0, 4, NULL, 0x05, 0, 6);
+	b(OP_ALLOC); b(0); b(0); b(0); b(0xff);	/* 0xff: no action on the new slab */
+	b(OP_ALLOC); b(0); b(0); b(0);
+	b(OP_ALLOC); b(0); b(0); b(0);
+	b(OP_CORRUPT); b(0); b(2 | 0x80); b(0); b(0);
+	b(OP_FREE); b(0); b(0); b(0);
+	save(argv[1], "regression-validate-free-damaged-then-destroy");
+	/*
+	 * dma over a reserve of one page: refused, since the reserve's page,
+	 * from ZONE_DMA32, would make a slab of the cache when the base fails.
+	 */
+	create(0, 2, res_dma, 0, 0, 6);
+	b(OP_INJECT); b(0);		/* the next page allocation fails */
+	b(OP_ALLOC); b(0); b(0); b(0); b(0xff);
+	save(argv[1], "regression-dma-over-reserve");
 	return 0;
 }

@@ -377,6 +377,57 @@ bool queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *w)
 	return true;
 }
 
+/* Delayed work queued and not run yet, in the order it was queued */
+#define SHIM_MAX_DELAYED 4096
+static struct delayed_work *shim_delayed[SHIM_MAX_DELAYED];
+static unsigned int shim_nr_delayed;
+struct workqueue_struct *system_unbound_wq = (struct workqueue_struct *)&shim_wq_dummy;
+
+bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *d,
+			unsigned long delay)
+{
+	if (d->pending)
+		return false;
+	if (shim_nr_delayed == SHIM_MAX_DELAYED)
+		shim_fail("more than %d delayed work items queued", SHIM_MAX_DELAYED);
+	d->pending = true;
+	shim_delayed[shim_nr_delayed++] = d;
+	return true;
+}
+
+bool cancel_delayed_work_sync(struct delayed_work *d)
+{
+	unsigned int i;
+
+	might_sleep();
+	for (i = 0; i < shim_nr_delayed; i++) {
+		if (shim_delayed[i] != d)
+			continue;
+		shim_delayed[i] = shim_delayed[--shim_nr_delayed];
+		d->pending = false;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Time passes: run the delayed work queued so far (not what it queues),
+ * on the first online CPU.
+ */
+void shim_run_delayed_work(void)
+{
+	unsigned int i, n = shim_nr_delayed;
+	struct delayed_work *batch[SHIM_MAX_DELAYED];
+
+	memcpy(batch, shim_delayed, n * sizeof(*batch));
+	shim_nr_delayed = 0;
+	for (i = 0; i < n; i++)
+		batch[i]->pending = false;
+	for (i = 0; i < n; i++)
+		queue_work_on(__builtin_ctzl(shim_cpu_online), system_unbound_wq,
+			      &batch[i]->work);
+}
+
 extern initcall_t __start_shim_initcall[] __attribute__((weak));
 extern initcall_t __stop_shim_initcall[] __attribute__((weak));
 

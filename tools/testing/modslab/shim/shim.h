@@ -257,6 +257,13 @@ static inline bool test_and_set_bit_lock(long nr, volatile unsigned long *a)
 
 	return __atomic_fetch_or(&a[nr / BITS_PER_LONG], m, __ATOMIC_ACQUIRE) & m;
 }
+static inline bool test_and_set_bit(long nr, volatile unsigned long *a)
+{
+	unsigned long m = 1UL << (nr % BITS_PER_LONG);
+
+	return __atomic_fetch_or(&a[nr / BITS_PER_LONG], m, __ATOMIC_SEQ_CST) & m;
+}
+#define smp_mb__after_atomic()	smp_mb()
 static inline void clear_bit_unlock(long nr, volatile unsigned long *a)
 {
 	__atomic_fetch_and(&a[nr / BITS_PER_LONG], ~(1UL << (nr % BITS_PER_LONG)),
@@ -330,6 +337,25 @@ static inline bool list_empty(const struct list_head *h) { return READ_ONCE(h->n
 #define list_for_each_entry(pos, head, member) \
 	for (pos = list_first_entry(head, __typeof__(*pos), member); \
 	     &pos->member != (head); pos = list_next_entry(pos, member))
+#define list_prev_entry(pos, member) list_entry((pos)->member.prev, __typeof__(*(pos)), member)
+#define list_for_each_entry_reverse(pos, head, member) \
+	for (pos = list_entry((head)->prev, __typeof__(*pos), member); \
+	     &pos->member != (head); pos = list_prev_entry(pos, member))
+static inline void list_move_tail(struct list_head *e, struct list_head *h)
+{
+	__list_del_entry(e);
+	list_add_tail(e, h);
+}
+static inline void list_splice_tail_init(struct list_head *l, struct list_head *h)
+{
+	if (list_empty(l))
+		return;
+	l->next->prev = h->prev;
+	h->prev->next = l->next;
+	l->prev->next = h;
+	h->prev = l->prev;
+	INIT_LIST_HEAD(l);
+}
 #define list_for_each_entry_safe(pos, n, head, member) \
 	for (pos = list_first_entry(head, __typeof__(*pos), member), \
 	     n = list_next_entry(pos, member); &pos->member != (head); \
@@ -455,6 +481,20 @@ struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int flags,
 					 int max_active, ...);
 bool queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *w);
 static inline bool flush_work(struct work_struct *w) { might_sleep(); return true; }
+/*
+ * Delayed work waits until the test lets time pass (shim_run_delayed_work),
+ * then runs as an unbound kworker on CPU 0.
+ */
+struct delayed_work { struct work_struct work; bool pending; };
+#define INIT_DELAYED_WORK(d, f)	((d)->work.func = (f), (d)->pending = false)
+#define to_delayed_work(w)	container_of(w, struct delayed_work, work)
+extern struct workqueue_struct *system_unbound_wq;
+bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *d,
+			unsigned long delay);
+bool cancel_delayed_work_sync(struct delayed_work *d);
+void shim_run_delayed_work(void);
+#define HZ			100
+#define round_jiffies_relative(j)	(j)
 
 typedef int (*initcall_t)(void);
 #define __shim_initcall(fn) \
@@ -845,7 +885,8 @@ unsigned long get_random_long(void);
 
 /* ---- The task, time ------------------------------------------------------- */
 
-struct task_struct { int pid; char comm[16]; };
+struct task_struct { int pid; unsigned int flags; char comm[16]; };
+#define PF_MEMALLOC		0x00000800
 extern struct task_struct shim_task;
 #define current			(&shim_task)
 extern volatile unsigned long jiffies;
