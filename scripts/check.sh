@@ -35,7 +35,7 @@ for c in slub modslab; do
 			step boot-modslab-options env CONFIG=modslab RESULT=boot-modslab-options \
 				LOG="$BUILD/modslab/boot-options.log" \
 				APPEND="kunit.enable=0 slab_debug=FZQ,filp,no_such_cache slab_min_order=99 slab_max_order=2 slab_nomerge" \
-				CMD=guest-bootopts "$s/boot.sh"
+				CMD="guest-bootopts; guest-idle" "$s/boot.sh"
 			step boot-modslab-backing env CONFIG=modslab RESULT=boot-modslab-backing \
 				LOG="$BUILD/modslab/boot-backing.log" \
 				APPEND="kunit.enable=0 modslab.backing=filp:debug(FZP),rcu;dentry:rcu;names_cache:reserve(2);inode_cache:node(0);nosuch*:rcu;xyz:bogus;task_struct:debug(Q)" \
@@ -46,7 +46,7 @@ for c in slub modslab; do
 		echo "0 1" >"$BUILD/results/kernel-$c"
 	fi
 done
-step fuzz env FUZZ_SECONDS=90 "$s/fuzz.sh"
+step fuzz env FUZZ_RUNS=40000 FUZZ_SEED=1 FUZZ_FRESH=1 "$s/fuzz.sh"
 step lint env LINT_BUILD="slub modslab" "$s/lint.sh"
 
 passed=0 failed=0

@@ -9,6 +9,10 @@
 #                    from the top of the repository), e.g. to check that a
 #                    planted bug is caught; the tree is not touched
 #   FUZZ_HARDENED=1  build with CONFIG_SLAB_FREELIST_HARDENED
+#   FUZZ_SEED=n      libFuzzer's random seed (default: a new one each run)
+#   FUZZ_FRESH=1     start from the seeds alone, in a corpus of this run, not
+#                    from build/fuzz/corpus: with FUZZ_SEED and FUZZ_RUNS the
+#                    run is the same on every machine (make check)
 #
 # The corpus stays in build/fuzz/corpus; crashing inputs go to
 # build/fuzz/crashes/ (replay one with build/fuzz/modslab-fuzz <file>, with
@@ -66,9 +70,17 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 log=$OUT/fuzz.log
 t0=$(date +%s)
 set +e
-"$OUT/modslab-fuzz" "${limit[@]}" -timeout=60 -rss_limit_mb=4096 -max_len=4096 \
-	-print_final_stats=1 -artifact_prefix="$OUT/crashes/" \
-	"$OUT/corpus" "$OUT/seeds" >"$log" 2>&1
+corpus=$OUT/corpus
+if [ "${FUZZ_FRESH:-0}" = 1 ]; then
+	corpus=$OUT/corpus-fresh
+	rm -rf "$corpus"
+	mkdir -p "$corpus"
+fi
+seed=()
+[ -z "${FUZZ_SEED:-}" ] || seed=(-seed="$FUZZ_SEED")
+"$OUT/modslab-fuzz" "${limit[@]}" "${seed[@]}" -timeout=60 -rss_limit_mb=4096 \
+	-max_len=4096 -print_final_stats=1 -artifact_prefix="$OUT/crashes/" \
+	"$corpus" "$OUT/seeds" >"$log" 2>&1
 rc=$?
 set -e
 t=$(($(date +%s) - t0))

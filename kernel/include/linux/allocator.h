@@ -657,4 +657,32 @@ static inline unsigned int slab_cache_left_pad(const struct slab_cache *c)
 	return c->left_pad;
 }
 
+#ifdef CONFIG_MODSLAB
+struct kmem_cache;
+
+/**
+ * typedef kmem_cache_move_fn - move an object of a kmem_cache elsewhere
+ * @s: the cache.
+ * @old: an allocated object in a sparsely used slab.
+ * @new: a free object of @s in a fuller slab, constructed if @s has a
+ *	constructor.
+ *
+ * The client checks under its own locking whether @old is still in use;
+ * if so it copies it to @new, points every reference at @new, and answers
+ * %SLAB_MOVE_YES: the allocator then frees @old.  Other answers leave @old
+ * where it is and free @new: %SLAB_MOVE_NO (never movable), %SLAB_MOVE_LATER
+ * (busy now), %SLAB_MOVE_DONT_NEED (the client frees @old itself, or has),
+ * %SLAB_MOVE_DONT_KNOW (not an object the client knows, e.g. being freed).
+ *
+ * Context: process context, may sleep; called from kmem_cache_shrink() and
+ * from memory reclaim (then with slab_mutex held): it must not create or
+ * destroy caches, and should allocate memory only with GFP_NOWAIT.
+ * Return: an &enum slab_move_result.
+ */
+typedef enum slab_move_result (*kmem_cache_move_fn)(struct kmem_cache *s,
+						    void *old, void *new);
+
+int kmem_cache_set_move(struct kmem_cache *s, kmem_cache_move_fn move);
+#endif
+
 #endif /* _LINUX_ALLOCATOR_H */

@@ -266,5 +266,7 @@ static inline unsigned int slab_object_align(unsigned int size,
 int slabifier_param_set(const char *name, const char *val);
 unsigned int slabifier_param_max_order(void);
 unsigned int slabifier_param_min_partial(void);
+unsigned int slabifier_param_flush_interval(void);
+bool slabifier_flusher_armed(struct slab_cache *c);
 
 #endif /* MM_ALLOCATORS_INTERNAL_H */

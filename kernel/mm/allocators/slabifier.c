@@ -91,6 +91,27 @@
  * 9. CPU hotplug.  A dynamic state in the prepare section runs after a CPU
  *    is dead, on a live CPU, and gives the dead CPU's active slabs back to
  *    their partial lists.
+ *
+ * 10. No reaper; an idle flusher.  Nothing scans all caches periodically.
+ *    Each cache has a deferrable delayed work item, armed by the slow path
+ *    when it is not armed already (one bit test per slow path).  It fires
+ *    flush_interval seconds later: if any CPU took the slow path since it
+ *    was armed or last looked, the cache is busy and the flusher looks
+ *    again later; otherwise it flushes the per-CPU slabs of the cache, so
+ *    that their objects can be used by other CPUs and empty slabs go back,
+ *    and stops.  A cache nobody uses thus costs no timer and no work at
+ *    all; a cache used once is flushed one interval later, and a system
+ *    that is idle becomes quiescent.  The timer is deferrable: it does not
+ *    wake an idle CPU by itself.
+ *
+ * 11. Moving objects.  slab_cache_shrink() with a move callback empties
+ *    sparse slabs (at most a quarter in use): sparse slabs go to the tail
+ *    of the partial lists, and each in turn is frozen and its objects are
+ *    offered to the client, one by one, with a new place taken from the
+ *    CPU slab or the fullest partial slabs, never from a new slab.  The
+ *    client answers as with illumos' kmem_cache_set_move(): yes (it moved
+ *    the object), no, later, or don't know/need; an object that stays
+ *    keeps its slab.  Emptied slabs are freed as the slab is deactivated.
  */
 
 #define pr_fmt(fmt) "modslab: " fmt
@@ -115,6 +136,7 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/vmstat.h>
 #include <linux/workqueue.h>
 #include <kunit/visibility.h>
@@ -139,11 +161,14 @@
  * @lock: protects the fields below against this CPU; see §5.
  * @freelist: free objects of @slab that only this CPU may hand out.
  * @slab: the active slab, frozen, or NULL.
+ * @slow: slow path calls on this CPU, so the flusher can tell an active
+ *	cache from an idle one (§10).
  */
 struct sf_cpu {
 	local_lock_t	lock;
 	void		*freelist;
 	struct mslab	*slab;
+	unsigned long	slow;
 };
 
 /**
@@ -189,6 +214,10 @@ struct sf_node {
  * @double_frees: double frees detected.
  * @invalid_frees: frees of pointers that are not objects of the cache.
  * @list: link in sf_caches.
+ * @flusher: deferred work that flushes the per-CPU slabs once the cache
+ *	has gone idle (§10).
+ * @flusher_armed: bit 0 set while @flusher is queued or running.
+ * @flusher_seen: sum of the CPUs' slow path counts at the last check.
  * @node: per-node state, indexed by node id.
  */
 struct sf_cache {
@@ -218,6 +247,9 @@ struct sf_cache {
 	atomic_long_t		double_frees;
 	atomic_long_t		invalid_frees;
 	struct list_head	list;
+	struct delayed_work	flusher;
+	unsigned long		flusher_armed;
+	unsigned long		flusher_seen;
 	struct sf_node		*node[];
 };
 
@@ -237,12 +269,25 @@ static LIST_HEAD(sf_caches);
 static DEFINE_MUTEX(sf_caches_mutex);
 
 /*
- * Parameters.  They apply to caches created after they are set.
+ * Parameters.  They apply to caches created after they are set, except
+ * flush_interval, which applies from the next time a flusher is armed.
  */
 static unsigned int sf_min_objects = 8;
 static unsigned int sf_min_order;
 static unsigned int sf_max_order = PAGE_ALLOC_COSTLY_ORDER;
 static unsigned int sf_min_partial = 5;
+static unsigned int sf_flush_interval = 10;	/* seconds; 0: never */
+
+#define SF_MAX_FLUSH_INTERVAL	3600
+
+/* Per-CPU flush work; NULL until the workqueues exist. */
+static struct workqueue_struct *sf_flush_wq;
+/*
+ * The idle flushers of all caches, one at a time: flushers that expire
+ * together must not make the workqueue spawn a worker each, whose
+ * allocations would arm flushers again.
+ */
+static struct workqueue_struct *sf_flusher_wq;
 
 /* Set one of the parameters above, within its bounds. */
 static int sf_param_set(const char *val, const struct kernel_param *kp)
@@ -257,6 +302,8 @@ static int sf_param_set(const char *val, const struct kernel_param *kp)
 	} else if (kp->arg == &sf_max_order) {
 		lo = READ_ONCE(sf_min_order);
 		hi = MAX_PAGE_ORDER;
+	} else if (kp->arg == &sf_flush_interval) {
+		hi = SF_MAX_FLUSH_INTERVAL;
 	}
 	if (kstrtouint(val, 0, &v) || v < lo || v > hi) {
 		pr_err("%s=%s rejected: must be a number from %u to %u\n",
@@ -283,10 +330,14 @@ MODULE_PARM_DESC(max_order,
 module_param_cb(min_partial, &sf_param_ops, &sf_min_partial, 0644);
 MODULE_PARM_DESC(min_partial,
 		 "Partial slabs a node keeps when they become empty (0-64, default 5)");
+module_param_cb(flush_interval, &sf_param_ops, &sf_flush_interval, 0644);
+MODULE_PARM_DESC(flush_interval,
+		 "Seconds a cache must stay idle before its per-CPU slabs are flushed (0-3600, default 10; 0: never)");
 
 /**
  * slabifier_param_set() - set a parameter by name, for boot options
- * @name: "min_objects", "min_order", "max_order" or "min_partial".
+ * @name: "min_objects", "min_order", "max_order", "min_partial" or
+ *	"flush_interval".
  * @val: the value, as text.
  *
  * Context: process context or early boot.
@@ -302,6 +353,7 @@ int slabifier_param_set(const char *name, const char *val)
 		{ "min_order", &sf_min_order },
 		{ "max_order", &sf_max_order },
 		{ "min_partial", &sf_min_partial },
+		{ "flush_interval", &sf_flush_interval },
 	};
 	struct kernel_param kp = { .name = name };
 	unsigned int i;
@@ -338,6 +390,17 @@ unsigned int slabifier_param_min_partial(void)
 	return READ_ONCE(sf_min_partial);
 }
 EXPORT_SYMBOL_IF_KUNIT(slabifier_param_min_partial);
+
+/**
+ * slabifier_param_flush_interval() - the flush_interval parameter, for tests
+ *
+ * Return: the current value, in seconds.
+ */
+unsigned int slabifier_param_flush_interval(void)
+{
+	return READ_ONCE(sf_flush_interval);
+}
+EXPORT_SYMBOL_IF_KUNIT(slabifier_param_flush_interval);
 
 /*
  * Small helpers
@@ -765,21 +828,68 @@ static void sf_free_single(struct sf_cache *sc, struct mslab *slab,
 }
 
 /*
+ * The idle flusher (§10)
+ */
+
+static unsigned long sf_flush_delay(void)
+{
+	return round_jiffies_relative(READ_ONCE(sf_flush_interval) * HZ);
+}
+
+/* Slow path calls of all CPUs so far. */
+static unsigned long sf_slow_calls(struct sf_cache *sc)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(sc->cpu, cpu)->slow);
+	return sum;
+}
+
+/*
+ * Queue the cache's flusher unless it is queued or flushing is off.  The
+ * count of slow path calls now is what the flusher compares with, so that
+ * a cache used once is flushed one interval later.
+ */
+static noinline void sf_arm_flusher(struct sf_cache *sc)
+{
+	/* Before the workqueues exist, the next slow path arms it */
+	if (!READ_ONCE(sf_flush_interval) || !sf_flusher_wq)
+		return;
+	if (test_and_set_bit(0, &sc->flusher_armed))
+		return;
+	WRITE_ONCE(sc->flusher_seen, sf_slow_calls(sc));
+	queue_delayed_work(sf_flusher_wq, &sc->flusher, sf_flush_delay());
+}
+
+/* A slow path call: the cache is in use; make sure a flusher watches it. */
+static __always_inline void sf_note_slow(struct sf_cache *sc,
+					 struct sf_cpu *c)
+{
+	WRITE_ONCE(c->slow, c->slow + 1);
+	if (unlikely(!READ_ONCE(sc->flusher_armed)))
+		sf_arm_flusher(sc);
+}
+
+/*
  * Allocation (§4)
  */
 
 /*
  * Slow path.  Called and returns with the CPU lock held; may drop it to
- * make a new slab.  Returns an object or NULL.
+ * make a new slab, unless @grow is false.  Returns an object or NULL.
  */
 static void *sf_alloc_slow(struct sf_cache *sc, gfp_t gfp, int node,
-			   unsigned long *flags, struct list_head *discard)
+			   unsigned long *flags, struct list_head *discard,
+			   bool grow)
 {
 	struct mslab *slab, *fresh;
 	struct sf_cpu *c;
 	void *fl;
 
 	c = this_cpu_ptr(sc->cpu);
+	sf_note_slow(sc, c);
 	slab = c->slab;
 	if (slab) {
 		if (node != NUMA_NO_NODE && mslab_nid(slab) != node) {
@@ -799,6 +909,8 @@ static void *sf_alloc_slow(struct sf_cache *sc, gfp_t gfp, int node,
 		c->slab = slab;
 		goto load;
 	}
+	if (!grow)
+		return NULL;
 
 	local_unlock_irqrestore(&sc->cpu->lock, *flags);
 	fresh = sf_new_slab(sc, gfp, node);
@@ -844,7 +956,7 @@ static __always_inline void *sf_alloc(struct sf_cache *sc, gfp_t gfp,
 		c->freelist = sf_get_fp(sc, obj);
 		local_unlock_irqrestore(&sc->cpu->lock, flags);
 	} else {
-		obj = sf_alloc_slow(sc, gfp, node, &flags, &discard);
+		obj = sf_alloc_slow(sc, gfp, node, &flags, &discard, true);
 		local_unlock_irqrestore(&sc->cpu->lock, flags);
 		if (unlikely(!list_empty(&discard)))
 			sf_discard_list(sc, &discard);
@@ -924,7 +1036,8 @@ int slabifier_alloc_bulk(struct slab_cache *c, gfp_t gfp, size_t nr, void **p)
 			cpu->freelist = sf_get_fp(sc, p[i]);
 			continue;
 		}
-		p[i] = sf_alloc_slow(sc, gfp, NUMA_NO_NODE, &flags, &discard);
+		p[i] = sf_alloc_slow(sc, gfp, NUMA_NO_NODE, &flags, &discard,
+				     true);
 		if (unlikely(!p[i]))
 			break;
 	}
@@ -948,12 +1061,34 @@ EXPORT_SYMBOL_GPL(slabifier_alloc_bulk);
  */
 
 /*
+ * A chain of @cnt objects of one slab, linked from @head to @tail, being
+ * freed: is one of them already free?  Caught when the slab's free list
+ * starts with one of them, or when more are freed than are in use.
+ */
+static bool sf_chain_double_free(struct sf_cache *sc, void *head,
+				 unsigned int cnt, void *prior,
+				 union sf_counters old)
+{
+	void *obj = head;
+	unsigned int i;
+
+	if (unlikely(old.inuse < cnt))
+		return true;
+	for (i = 0; i < cnt; i++, obj = sf_get_fp(sc, obj)) {
+		if (unlikely(obj == prior))
+			return true;
+	}
+	return false;
+}
+
+/*
  * Remote free that changes the slab's list: full to partial, or partial to
  * empty.  Same update as below, under the node's list lock, which orders it
  * with the other list changes of unfrozen slabs.
  */
 static struct mslab *sf_free_remote_locked(struct sf_cache *sc,
-					   struct mslab *slab, void *obj,
+					   struct mslab *slab, void *head,
+					   void *tail, unsigned int cnt,
 					   unsigned long ip)
 {
 	struct sf_node *n = sf_node_of(sc, slab);
@@ -965,15 +1100,15 @@ static struct mslab *sf_free_remote_locked(struct sf_cache *sc,
 	do {
 		prior = READ_ONCE(slab->freelist);
 		old = sf_read_counters(slab);
-		if (unlikely(obj == prior || !old.inuse)) {
+		if (sf_chain_double_free(sc, head, cnt, prior, old)) {
 			spin_unlock_irqrestore(&n->list_lock, flags);
-			sf_double_free(sc, obj, ip);
+			sf_double_free(sc, head, ip);
 			return NULL;
 		}
 		new = old;
-		new.inuse--;
-		sf_set_fp(sc, obj, prior);
-	} while (!mslab_update(slab, prior, old.counters, obj, new.counters));
+		new.inuse -= cnt;
+		sf_set_fp(sc, tail, prior);
+	} while (!mslab_update(slab, prior, old.counters, head, new.counters));
 
 	/* Unfrozen: on the partial list if and only if it had free objects */
 	if (old.frozen) {
@@ -991,13 +1126,15 @@ static struct mslab *sf_free_remote_locked(struct sf_cache *sc,
 }
 
 /*
- * Free into a slab that is not this CPU's active slab.  Called with the
- * CPU lock held (interrupts off for the slab lock fallback).  Lock free
- * unless the slab changes lists.  Returns a slab that became empty and must
- * be discarded, or NULL.
+ * Free @cnt objects of a slab that is not this CPU's active slab, linked
+ * from @head to @tail (one object: @head == @tail).  Called with the CPU
+ * lock held (interrupts off for the slab lock fallback).  Lock free unless
+ * the slab changes lists.  Returns a slab that became empty and must be
+ * discarded, or NULL.
  */
 static struct mslab *sf_free_remote(struct sf_cache *sc, struct mslab *slab,
-				    void *obj, unsigned long ip)
+				    void *head, void *tail, unsigned int cnt,
+				    unsigned long ip)
 {
 	union sf_counters old, new;
 	void *prior;
@@ -1005,16 +1142,17 @@ static struct mslab *sf_free_remote(struct sf_cache *sc, struct mslab *slab,
 	do {
 		prior = READ_ONCE(slab->freelist);
 		old = sf_read_counters(slab);
-		if (unlikely(obj == prior || !old.inuse)) {
-			sf_double_free(sc, obj, ip);
+		if (sf_chain_double_free(sc, head, cnt, prior, old)) {
+			sf_double_free(sc, head, ip);
 			return NULL;
 		}
 		new = old;
-		new.inuse--;
+		new.inuse -= cnt;
 		if ((!new.inuse || !prior) && !old.frozen)
-			return sf_free_remote_locked(sc, slab, obj, ip);
-		sf_set_fp(sc, obj, prior);
-	} while (!mslab_update(slab, prior, old.counters, obj, new.counters));
+			return sf_free_remote_locked(sc, slab, head, tail, cnt,
+						     ip);
+		sf_set_fp(sc, tail, prior);
+	} while (!mslab_update(slab, prior, old.counters, head, new.counters));
 	return NULL;
 }
 
@@ -1051,7 +1189,7 @@ static __always_inline void sf_free(struct sf_cache *sc, void *obj,
 		local_unlock_irqrestore(&sc->cpu->lock, flags);
 		return;
 	}
-	empty = sf_free_remote(sc, slab, obj, ip);
+	empty = sf_free_remote(sc, slab, obj, obj, 1, ip);
 	local_unlock_irqrestore(&sc->cpu->lock, flags);
 	if (empty)
 		sf_discard(sc, empty);
@@ -1082,10 +1220,59 @@ EXPORT_SYMBOL_GPL(slabifier_free);
 void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 {
 	struct sf_cache *sc = to_sf(c);
-	size_t i;
+	struct mslab *slab, *next, *empty;
+	void *head, *tail, *obj;
+	LIST_HEAD(discard);
+	unsigned long flags;
+	struct sf_cpu *cpu;
+	unsigned int cnt;
+	const char *why;
+	size_t i = 0;
 
-	for (i = 0; i < nr; i++)
-		sf_free(sc, p[i], _RET_IP_);
+	if (unlikely(sc->single)) {
+		for (i = 0; i < nr; i++)
+			sf_free(sc, p[i], _RET_IP_);
+		return;
+	}
+	/* One lock hold; objects of one slab in a row go back in one update */
+	local_lock_irqsave(&sc->cpu->lock, flags);
+	while (i < nr) {
+		obj = p[i++];
+		if (!obj)
+			continue;
+		slab = sf_lookup(sc, obj, &why);
+		if (unlikely(!slab)) {
+			sf_report(sc, &sc->invalid_frees, "free of", obj, why,
+				  _RET_IP_);
+			continue;
+		}
+		cpu = this_cpu_ptr(sc->cpu);
+		if (slab == cpu->slab) {
+			if (unlikely(obj == cpu->freelist)) {
+				sf_double_free(sc, obj, _RET_IP_);
+				continue;
+			}
+			sf_set_fp(sc, obj, cpu->freelist);
+			cpu->freelist = obj;
+			continue;
+		}
+		head = obj;
+		tail = obj;
+		cnt = 1;
+		while (i < nr && p[i] && p[i] != head) {
+			next = sf_lookup(sc, p[i], &why);
+			if (next != slab)
+				break;
+			sf_set_fp(sc, p[i], head);
+			head = p[i++];
+			cnt++;
+		}
+		empty = sf_free_remote(sc, slab, head, tail, cnt, _RET_IP_);
+		if (empty)
+			list_add(&empty->slab_list, &discard);
+	}
+	local_unlock_irqrestore(&sc->cpu->lock, flags);
+	sf_discard_list(sc, &discard);
 }
 EXPORT_SYMBOL_GPL(slabifier_free_bulk);
 
@@ -1236,7 +1423,6 @@ struct sf_flush_work {
 
 static DEFINE_PER_CPU(struct sf_flush_work, sf_flush_works);
 static DEFINE_MUTEX(sf_flush_mutex);
-static struct workqueue_struct *sf_flush_wq;
 
 static void sf_flush_fn(struct work_struct *work)
 {
@@ -1274,6 +1460,49 @@ static void sf_flush_all(struct sf_cache *sc)
 	cpus_read_unlock();
 	mutex_unlock(&sf_flush_mutex);
 }
+
+/*
+ * The flusher of a cache (§10).  A cache whose CPUs took the slow path
+ * since the last look is in use: look again later.  An idle one gets its
+ * per-CPU slabs flushed, so that their free objects are on the partial
+ * lists and empty slabs can go, and the flusher stops until the next slow
+ * path arms it again.
+ */
+static void sf_flusher_fn(struct work_struct *work)
+{
+	struct sf_cache *sc = container_of(to_delayed_work(work),
+					   struct sf_cache, flusher);
+	unsigned long seen = sf_slow_calls(sc);
+
+	if (seen != READ_ONCE(sc->flusher_seen) &&
+	    READ_ONCE(sf_flush_interval)) {
+		WRITE_ONCE(sc->flusher_seen, seen);
+		queue_delayed_work(sf_flusher_wq, &sc->flusher,
+				   sf_flush_delay());
+		return;
+	}
+	clear_bit(0, &sc->flusher_armed);
+	/*
+	 * Disarm before flushing, and order the two: a slow path that finds
+	 * the flusher disarmed arms it again, so a CPU slab taken meanwhile is
+	 * either flushed now or watched by the next flusher.
+	 */
+	smp_mb__after_atomic();
+	sf_flush_all(sc);
+}
+
+/**
+ * slabifier_flusher_armed() - is the idle flusher of a cache queued?
+ * @c: a slabifier cache.
+ *
+ * Context: any.
+ * Return: true while the flusher watches the cache.
+ */
+bool slabifier_flusher_armed(struct slab_cache *c)
+{
+	return test_bit(0, &to_sf(c)->flusher_armed);
+}
+EXPORT_SYMBOL_IF_KUNIT(slabifier_flusher_armed);
 
 static int sf_cpu_dead(unsigned int cpu)
 {
@@ -1321,6 +1550,31 @@ static unsigned long sf_free_empty(struct sf_cache *sc)
 	return nr;
 }
 
+/*
+ * A new place for a moved object: in the CPU slab or a partial slab, never
+ * in a new slab, which would only trade one sparse slab for another.
+ */
+static void *sf_move_target(struct sf_cache *sc)
+{
+	LIST_HEAD(discard);
+	unsigned long flags;
+	struct sf_cpu *c;
+	void *obj;
+
+	local_lock_irqsave(&sc->cpu->lock, flags);
+	c = this_cpu_ptr(sc->cpu);
+	obj = c->freelist;
+	if (obj)
+		c->freelist = sf_get_fp(sc, obj);
+	else
+		obj = sf_alloc_slow(sc, GFP_NOWAIT, NUMA_NO_NODE, &flags,
+				    &discard, false);
+	local_unlock_irqrestore(&sc->cpu->lock, flags);
+	if (unlikely(!list_empty(&discard)))
+		sf_discard_list(sc, &discard);
+	return obj;
+}
+
 /* Move the allocated objects of one frozen slab elsewhere. */
 static void sf_evacuate_slab(struct sf_cache *sc, struct mslab *slab,
 			     void *fl, unsigned long *map, slab_move_fn move,
@@ -1337,7 +1591,7 @@ static void sf_evacuate_slab(struct sf_cache *sc, struct mslab *slab,
 
 	for_each_clear_bit(idx, map, objects) {
 		old = base + idx * sc->c.size;
-		new = sf_alloc(sc, GFP_KERNEL, NUMA_NO_NODE);
+		new = sf_move_target(sc);
 		if (!new)
 			break;
 		switch (move(&sc->c, old, new, private)) {
@@ -1364,6 +1618,33 @@ static bool sf_sparse(struct sf_cache *sc, struct mslab *slab)
 }
 
 /*
+ * Put the sparse slabs of each node at the tail of its partial list, the
+ * others at the head, so that moved objects (and allocations) fill the
+ * fullest slabs first and the sparse ones are found from the tail.
+ */
+static void sf_partition_partial(struct sf_cache *sc)
+{
+	struct mslab *slab, *tmp;
+	unsigned long flags;
+	struct sf_node *n;
+	LIST_HEAD(sparse);
+	int nid;
+
+	for_each_node(nid) {
+		n = sc->node[nid];
+		if (!n || !READ_ONCE(n->nr_partial))
+			continue;
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
+			if (sf_sparse(sc, slab))
+				list_move_tail(&slab->slab_list, &sparse);
+		}
+		list_splice_tail_init(&sparse, &n->partial);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+}
+
+/*
  * Take a sparse partial slab off its list and freeze it, so that nothing is
  * allocated from it.  Returns the slab and its free list in @fl, or NULL.
  * With @fl NULL only counts the sparse slabs, in the return value.
@@ -1381,7 +1662,7 @@ static unsigned long sf_take_sparse(struct sf_cache *sc, struct mslab **out,
 		if (!n || !READ_ONCE(n->nr_partial))
 			continue;
 		spin_lock_irqsave(&n->list_lock, flags);
-		list_for_each_entry(slab, &n->partial, slab_list) {
+		list_for_each_entry_reverse(slab, &n->partial, slab_list) {
 			if (!sf_sparse(sc, slab))
 				continue;
 			nr++;
@@ -1417,6 +1698,7 @@ static void sf_evacuate(struct sf_cache *sc, slab_move_fn move,
 	nr = sf_take_sparse(sc, NULL, NULL);
 	if (nr < 2)
 		return;
+	sf_partition_partial(sc);
 	map = bitmap_alloc(sc->objects, GFP_KERNEL);
 	if (!map)
 		return;
@@ -1437,7 +1719,12 @@ static unsigned long slabifier_shrink(struct slab_cache *c, slab_move_fn move,
 	struct sf_cache *sc = to_sf(c);
 
 	might_sleep();
-	sf_flush_all(sc);
+	/*
+	 * Not from reclaim: flushing takes the CPU hotplug lock, which is
+	 * held while memory is allocated.  CPU slabs are not sparse anyway.
+	 */
+	if (!(current->flags & PF_MEMALLOC))
+		sf_flush_all(sc);
 	if (move && !sc->single)
 		sf_evacuate(sc, move, private);
 	return sf_free_empty(sc);
@@ -1629,6 +1916,8 @@ static struct slab_cache *slabifier_create(struct slab_allocator *sa,
 	sc->tag = args->owner ?: &sc->c;
 	sc->kernel_slab = IS_ENABLED(CONFIG_MODSLAB) && args->owner;
 	sc->c.name = name;
+	/* Deferrable: an idle CPU is not woken up to flush */
+	INIT_DEFERRABLE_WORK(&sc->flusher, sf_flusher_fn);
 
 	mutex_lock(&sf_caches_mutex);
 	list_add(&sc->list, &sf_caches);
@@ -1660,6 +1949,7 @@ static int slabifier_destroy(struct slab_cache *c)
 	mutex_lock(&sf_caches_mutex);
 	list_del(&sc->list);
 	mutex_unlock(&sf_caches_mutex);
+	cancel_delayed_work_sync(&sc->flusher);
 
 	/* Nobody may use the cache now: flush other CPUs from here */
 	for_each_possible_cpu(cpu)
@@ -1736,6 +2026,10 @@ static int __init slabifier_init(void)
 	sf_flush_wq = alloc_workqueue("modslab_flush", WQ_MEM_RECLAIM, 0);
 	if (!sf_flush_wq)
 		pr_warn("no flush workqueue: shrinking leaves per-CPU slabs in place\n");
+	else
+		sf_flusher_wq = alloc_ordered_workqueue("modslab_flusher", 0);
+	if (!sf_flusher_wq)
+		pr_warn("no flusher workqueue: per-CPU slabs of idle caches stay in place\n");
 	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "mm/modslab:dead",
 					NULL, sf_cpu_dead);
 	if (ret < 0)

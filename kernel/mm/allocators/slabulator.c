@@ -56,6 +56,7 @@
 
 #include "../slab.h"
 #include "slab_hooks.h"
+#include "slab_move.h"
 #include "slabulator.h"
 
 /* The chain of a cache */
@@ -535,7 +536,7 @@ int __kmem_cache_shrink(struct kmem_cache *s)
 {
 	struct slab_cache_stats st;
 
-	slab_cache_shrink(s->cache, NULL, NULL);
+	slab_move_shrink(s);
 	slab_cache_stats(s->cache, &st);
 	return st.num_slabs != 0;
 }

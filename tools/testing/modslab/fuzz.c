@@ -121,6 +121,7 @@ static u32 serial;
 static bool nested_active, in_step, shrink_nested_free;
 static bool nested_ok;		/* in an allocation call the test made */
 static bool validating;		/* in slab_debug_validate() */
+static bool shrinking_move;	/* in slab_cache_shrink() with a callback */
 static const char *cur_op = "-";
 
 static bool trace;	/* MODSLAB_FUZZ_TRACE=1: print every step */
@@ -349,7 +350,12 @@ static void fz_report(struct slab_cache *c, enum slab_debug_error err,
 	if (err == SLABDBG_ERR_POISON) {
 		/* A free slot: the cache keeps it from now on */
 		shadow_mark(obj, fc->usable, true);
-		add_quarantine(fc, (void *)obj, validating ? OBJ_MAYBE : 0);
+		/*
+		 * Found while validating, or as a move target (which the
+		 * base frees again): it may be in the base's free lists.
+		 */
+		add_quarantine(fc, (void *)obj,
+			       validating || shrinking_move ? OBJ_MAYBE : 0);
 	} else if (err == SLABDBG_ERR_REDZONE) {
 		o = find_obj(fc, obj, NULL);
 		/* Being freed: release() moved it to the quarantine already */
@@ -1330,7 +1336,9 @@ static void do_shrink(struct fcache *fc)
 	slab_cache_stats(fc->c, &before);
 	shrink_nested_free = false;
 	nested_ok = true;
+	shrinking_move = move;
 	pages = slab_cache_shrink(fc->c, move ? fz_move : NULL, fc);
+	shrinking_move = false;
 	nested_ok = false;
 	n_ops += 2;
 	/* Moving allocates, which makes a CPU slab active again */

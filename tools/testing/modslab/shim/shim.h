@@ -479,6 +479,8 @@ struct workqueue_struct;
 #define INIT_WORK(w, f)		((w)->func = (f))
 struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int flags,
 					 int max_active, ...);
+#define alloc_ordered_workqueue(fmt, flags, ...) \
+	alloc_workqueue(fmt, (flags), 1, ##__VA_ARGS__)
 bool queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *w);
 static inline bool flush_work(struct work_struct *w) { might_sleep(); return true; }
 /*
@@ -487,6 +489,7 @@ static inline bool flush_work(struct work_struct *w) { might_sleep(); return tru
  */
 struct delayed_work { struct work_struct work; bool pending; };
 #define INIT_DELAYED_WORK(d, f)	((d)->work.func = (f), (d)->pending = false)
+#define INIT_DEFERRABLE_WORK(d, f)	INIT_DELAYED_WORK(d, f)
 #define to_delayed_work(w)	container_of(w, struct delayed_work, work)
 extern struct workqueue_struct *system_unbound_wq;
 bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *d,

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Moving objects of kmem_caches: kmem_cache_set_move() and a shrinker.
+ *
+ * A cache whose objects can be relocated registers a move callback, with
+ * the semantics of illumos' kmem_cache_set_move(): given an allocated
+ * object and a free place in a fuller slab, the client either moves the
+ * object and answers yes, or answers no, later, or that it does not know
+ * or need the object.  kmem_cache_shrink() then empties sparse slabs by
+ * moving their objects (slabifier.c §11) and gives the emptied slabs back,
+ * and so does memory reclaim through the "modslab-move" shrinker, which
+ * looks only at caches with a callback.
+ *
+ * Only a cache of its own can move: a cache merged with others would be
+ * asked to move objects it does not know, so kmem_cache_set_move() refuses
+ * a cache that is shared, and keeps one that is not from being merged
+ * later.
+ *
+ * Reclaim must not wait for caches being created or destroyed (their
+ * creators allocate memory holding slab_mutex): the shrinker only tries
+ * the lock.
+ */
+
+#define pr_fmt(fmt) "slab: " fmt
+
+#include <linux/allocator.h>
+#include <linux/export.h>
+#include <linux/init.h>
+#include <linux/mutex.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+
+#include "../slab.h"
+#include "slab_move.h"
+
+static enum slab_move_result slab_move_one(struct slab_cache *c, void *old,
+					   void *new, void *private)
+{
+	struct kmem_cache *s = private;
+
+	kmem_cache_move_fn move = READ_ONCE(s->move);
+
+	return move(s, old, new);
+}
+
+/**
+ * kmem_cache_set_move() - let a cache move its objects, to defragment it
+ * @s: the cache; not merged with another one.
+ * @move: the client's callback; see &kmem_cache_move_fn.
+ *
+ * From now on kmem_cache_shrink() and memory reclaim may call @move for
+ * allocated objects of sparsely used slabs.  The cache is no longer merged
+ * with caches created later.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EINVAL (with a message) for a NULL argument; -EBUSY (with a
+ * message) if @s is shared with other users through merging: create it
+ * with %SLAB_NO_MERGE.
+ */
+int kmem_cache_set_move(struct kmem_cache *s, kmem_cache_move_fn move)
+{
+	int err = 0;
+
+	if (!s || !move) {
+		pr_err("%s: no %s given\n", __func__, s ? "callback" : "cache");
+		return -EINVAL;
+	}
+	mutex_lock(&slab_mutex);
+	if (s->refcount != 1) {
+		pr_err("%s: cache %s is shared by merging; create it with SLAB_NO_MERGE\n",
+		       __func__, s->name);
+		err = -EBUSY;
+	} else {
+		s->flags |= SLAB_NO_MERGE;
+		WRITE_ONCE(s->move, move);
+	}
+	mutex_unlock(&slab_mutex);
+	return err;
+}
+EXPORT_SYMBOL(kmem_cache_set_move);
+
+/**
+ * slab_move_shrink() - shrink a cache, moving objects if it has a callback
+ * @s: the cache.
+ *
+ * Context: process context, may sleep.
+ * Return: the number of pages given back.
+ */
+unsigned long slab_move_shrink(struct kmem_cache *s)
+{
+	kmem_cache_move_fn move = READ_ONCE(s->move);
+
+	return slab_cache_shrink(s->cache, move ? slab_move_one : NULL, s);
+}
+
+/* Pages that moving could give back: slabs beyond what the objects fill. */
+static unsigned long slab_move_freeable(struct kmem_cache *s)
+{
+	struct slab_cache_stats st;
+	unsigned long need;
+
+	slab_cache_stats(s->cache, &st);
+	if (!st.num_slabs || !st.objs_per_slab)
+		return 0;
+	need = DIV_ROUND_UP(st.active_objs, st.objs_per_slab);
+	if (st.num_slabs <= need + 1)
+		return 0;
+	return (st.num_slabs - need) * (st.pages / st.num_slabs);
+}
+
+/**
+ * slab_move_count() - pages the shrinker might give back
+ * @sh: the shrinker.
+ * @sc: the reclaim request.
+ *
+ * Return: a page count, or %SHRINK_EMPTY.
+ */
+VISIBLE_IF_KUNIT unsigned long slab_move_count(struct shrinker *sh,
+					       struct shrink_control *sc)
+{
+	unsigned long nr = 0;
+	struct kmem_cache *s;
+
+	if (!mutex_trylock(&slab_mutex))
+		return 0;
+	list_for_each_entry(s, &slab_caches, list) {
+		if (READ_ONCE(s->move))
+			nr += slab_move_freeable(s);
+	}
+	mutex_unlock(&slab_mutex);
+	return nr ?: SHRINK_EMPTY;
+}
+EXPORT_SYMBOL_IF_KUNIT(slab_move_count);
+
+/**
+ * slab_move_scan() - defragment caches with a move callback
+ * @sh: the shrinker.
+ * @sc: the reclaim request; stops once @sc->nr_to_scan pages are freed.
+ *
+ * Return: pages freed, or %SHRINK_STOP when the cache list is busy.
+ */
+VISIBLE_IF_KUNIT unsigned long slab_move_scan(struct shrinker *sh,
+					      struct shrink_control *sc)
+{
+	unsigned long freed = 0;
+	struct kmem_cache *s;
+
+	if (!mutex_trylock(&slab_mutex))
+		return SHRINK_STOP;
+	list_for_each_entry(s, &slab_caches, list) {
+		if (!READ_ONCE(s->move) || !slab_move_freeable(s))
+			continue;
+		freed += slab_move_shrink(s);
+		if (freed >= sc->nr_to_scan)
+			break;
+	}
+	mutex_unlock(&slab_mutex);
+	return freed;
+}
+EXPORT_SYMBOL_IF_KUNIT(slab_move_scan);
+
+static int __init slab_move_init(void)
+{
+	struct shrinker *sh;
+
+	sh = shrinker_alloc(0, "modslab-move");
+	if (!sh) {
+		pr_warn("no shrinker: only kmem_cache_shrink() moves objects\n");
+		return 0;
+	}
+	sh->count_objects = slab_move_count;
+	sh->scan_objects = slab_move_scan;
+	/* Moving is work: ask for it in batches worth the effort */
+	sh->batch = 64;
+	shrinker_register(sh);
+	return 0;
+}
+late_initcall(slab_move_init);

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of moving objects of kmem_caches: a cache whose objects are
+ * referenced from a table, defragmented by kmem_cache_shrink() and by the
+ * shrinker, with clients that answer yes, no, later and "don't need".
+ */
+
+#include <kunit/test.h>
+#include <linux/allocator.h>
+#include <linux/mutex.h>
+#include <linux/prandom.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "../slab.h"
+#include "slab_move.h"
+
+#define MOVE_NR		4096
+#define MOVE_SIZE	128
+#define MOVE_MAGIC	0x6d6f7665U
+
+/**
+ * struct move_obj - an object that knows where the table refers to it
+ * @idx: its index in the table.
+ * @magic: %MOVE_MAGIC ^ @idx.
+ * @payload: filled from @idx, checked after every move.
+ */
+struct move_obj {
+	unsigned int	idx;
+	unsigned int	magic;
+	u8		payload[MOVE_SIZE - 2 * sizeof(unsigned int)];
+};
+
+/**
+ * struct move_table - the client: a table of references to objects
+ * @lock: protects @obj; a mover takes it as a real client would.
+ * @obj: the references.
+ * @answer: what the callback answers, unless it moves.
+ * @later: answer %SLAB_MOVE_LATER this many times first.
+ * @calls: callback invocations.
+ * @moved: objects moved.
+ * @cache: the cache.
+ */
+struct move_table {
+	struct mutex		lock;	/* protects obj */
+	struct move_obj		*obj[MOVE_NR];
+	enum slab_move_result	answer;
+	unsigned int		later;
+	unsigned int		calls;
+	unsigned int		moved;
+	struct kmem_cache	*cache;
+};
+
+static struct move_table *table;
+
+static void move_fill(struct move_obj *o, unsigned int idx)
+{
+	o->idx = idx;
+	o->magic = MOVE_MAGIC ^ idx;
+	memset(o->payload, idx & 0xff, sizeof(o->payload));
+}
+
+static bool move_intact(const struct move_obj *o, unsigned int idx)
+{
+	return o->idx == idx && o->magic == (MOVE_MAGIC ^ idx) &&
+	       !memchr_inv(o->payload, idx & 0xff, sizeof(o->payload));
+}
+
+static enum slab_move_result move_cb(struct kmem_cache *s, void *old,
+				     void *new)
+{
+	struct move_obj *o = old;
+	enum slab_move_result ret = SLAB_MOVE_DONT_KNOW;
+	unsigned int idx;
+
+	mutex_lock(&table->lock);
+	table->calls++;
+	idx = o->idx;
+	if (idx >= MOVE_NR || table->obj[idx] != o)
+		goto out;
+	if (table->later) {
+		table->later--;
+		ret = SLAB_MOVE_LATER;
+	} else if (table->answer == SLAB_MOVE_YES) {
+		memcpy(new, old, sizeof(*o));
+		table->obj[idx] = new;
+		table->moved++;
+		ret = SLAB_MOVE_YES;
+	} else if (table->answer == SLAB_MOVE_DONT_NEED) {
+		/* The client lets go of the object itself */
+		table->obj[idx] = NULL;
+		kmem_cache_free(s, old);
+		ret = SLAB_MOVE_DONT_NEED;
+	} else {
+		ret = table->answer;
+	}
+out:
+	mutex_unlock(&table->lock);
+	return ret;
+}
+
+/* Fill the table, then free a random 90 % of it.  Returns objects kept. */
+static unsigned int move_populate(struct kunit *test)
+{
+	struct rnd_state rnd;
+	unsigned int i, kept = 0;
+
+	prandom_seed_state(&rnd, 42);
+	for (i = 0; i < MOVE_NR; i++) {
+		table->obj[i] = kmem_cache_alloc(table->cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, table->obj[i]);
+		move_fill(table->obj[i], i);
+	}
+	for (i = 0; i < MOVE_NR; i++) {
+		if (prandom_u32_state(&rnd) % 10) {
+			kmem_cache_free(table->cache, table->obj[i]);
+			table->obj[i] = NULL;
+		} else {
+			kept++;
+		}
+	}
+	return kept;
+}
+
+/* Every reference still points at an intact object of the cache. */
+static void move_check_table(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < MOVE_NR; i++) {
+		if (!table->obj[i])
+			continue;
+		KUNIT_EXPECT_TRUE_MSG(test, move_intact(table->obj[i], i),
+				      "object %u damaged", i);
+	}
+}
+
+static unsigned long move_slabs(struct kmem_cache *s)
+{
+	struct slab_cache_stats st;
+
+	slab_cache_stats(s->cache, &st);
+	return st.num_slabs;
+}
+
+static int move_test_init(struct kunit *test)
+{
+	table = vzalloc(sizeof(*table));
+	if (!table)
+		return -ENOMEM;
+	mutex_init(&table->lock);
+	table->answer = SLAB_MOVE_YES;
+	table->cache = kmem_cache_create("modslab-move-test",
+					 sizeof(struct move_obj), 0,
+					 SLAB_NO_MERGE, NULL);
+	if (!table->cache) {
+		vfree(table);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void move_test_exit(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < MOVE_NR; i++) {
+		if (table->obj[i])
+			kmem_cache_free(table->cache, table->obj[i]);
+	}
+	kmem_cache_destroy(table->cache);
+	vfree(table);
+}
+
+/*
+ * Free a random 90 %, shrink: at least 80 % of the slabs that could be
+ * freed in theory (all but those the remaining objects fill) are freed,
+ * and every reference still finds its object.
+ */
+static void move_defragments(struct kunit *test)
+{
+	unsigned long before, after, need, could;
+	struct slab_cache_stats st;
+	unsigned int kept;
+
+	kept = move_populate(test);
+	kmem_cache_shrink(table->cache);	/* empty slabs only: baseline */
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_move(table->cache, move_cb), 0);
+	before = move_slabs(table->cache);
+	slab_cache_stats(table->cache->cache, &st);
+	need = DIV_ROUND_UP(kept, st.objs_per_slab);
+	could = before - need;
+
+	table->calls = 0;
+	kmem_cache_shrink(table->cache);
+	after = move_slabs(table->cache);
+	kunit_info(test,
+		   "%u objects kept of %u; slabs %lu -> %lu (%lu needed): freed %lu of %lu freeable (%lu%%), %u moves\n",
+		   kept, MOVE_NR, before, after, need, before - after, could,
+		   could ? (before - after) * 100 / could : 100, table->moved);
+	KUNIT_EXPECT_GT(test, table->moved, 0U);
+	KUNIT_EXPECT_GE(test, (before - after) * 100, could * 80);
+	move_check_table(test);
+}
+
+/* An object whose client says no stays where it is, and so does its slab. */
+static void move_answer_no(struct kunit *test)
+{
+	struct move_obj **was;
+	unsigned long before;
+	unsigned int i;
+
+	was = kunit_kmalloc_array(test, MOVE_NR, sizeof(*was), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, was);
+	move_populate(test);
+	kmem_cache_shrink(table->cache);
+	before = move_slabs(table->cache);
+	memcpy(was, table->obj, MOVE_NR * sizeof(*was));
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_move(table->cache, move_cb), 0);
+	table->answer = SLAB_MOVE_NO;
+	kmem_cache_shrink(table->cache);
+	KUNIT_EXPECT_GT(test, table->calls, 0U);
+	KUNIT_EXPECT_EQ(test, table->moved, 0U);
+	KUNIT_EXPECT_EQ(test, move_slabs(table->cache), before);
+	for (i = 0; i < MOVE_NR; i++)
+		KUNIT_EXPECT_PTR_EQ(test, table->obj[i], was[i]);
+	move_check_table(test);
+}
+
+/* "Later" keeps the object this time; the next shrink moves it. */
+static void move_answer_later(struct kunit *test)
+{
+	unsigned long before, first;
+
+	move_populate(test);
+	kmem_cache_shrink(table->cache);
+	before = move_slabs(table->cache);
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_move(table->cache, move_cb), 0);
+	table->later = UINT_MAX;
+	kmem_cache_shrink(table->cache);
+	first = move_slabs(table->cache);
+	KUNIT_EXPECT_EQ(test, table->moved, 0U);
+	KUNIT_EXPECT_EQ(test, first, before);
+	move_check_table(test);
+
+	table->later = 0;
+	kmem_cache_shrink(table->cache);
+	KUNIT_EXPECT_GT(test, table->moved, 0U);
+	KUNIT_EXPECT_LT(test, move_slabs(table->cache), first);
+	move_check_table(test);
+}
+
+/* "Don't need": the client frees the object itself; nothing leaks. */
+static void move_answer_dont_need(struct kunit *test)
+{
+	unsigned int i, left = 0;
+	struct slab_cache_stats st;
+
+	move_populate(test);
+	kmem_cache_shrink(table->cache);
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_move(table->cache, move_cb), 0);
+	table->answer = SLAB_MOVE_DONT_NEED;
+	kmem_cache_shrink(table->cache);
+	for (i = 0; i < MOVE_NR; i++)
+		left += !!table->obj[i];
+	KUNIT_EXPECT_GT(test, table->calls, 0U);
+	/* Flush the CPU slabs, whose objects count as in use, not moving */
+	slab_cache_shrink(table->cache->cache, NULL, NULL);
+	slab_cache_stats(table->cache->cache, &st);
+	KUNIT_EXPECT_EQ(test, st.active_objs, (unsigned long)left);
+	move_check_table(test);
+}
+
+/* The shrinker finds the freeable slabs of moving caches and frees them. */
+static void move_shrinker(struct kunit *test)
+{
+	struct shrink_control sc = { .gfp_mask = GFP_KERNEL,
+				     .nr_to_scan = ULONG_MAX };
+	unsigned long count, freed;
+
+	move_populate(test);
+	kmem_cache_shrink(table->cache);
+	/* No cache has a callback yet: nothing for the shrinker */
+	KUNIT_EXPECT_EQ(test, slab_move_count(NULL, &sc), SHRINK_EMPTY);
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_move(table->cache, move_cb), 0);
+	count = slab_move_count(NULL, &sc);
+	KUNIT_EXPECT_NE(test, count, SHRINK_EMPTY);
+	KUNIT_EXPECT_GT(test, count, 0UL);
+	freed = slab_move_scan(NULL, &sc);
+	KUNIT_EXPECT_GT(test, freed, 0UL);
+	KUNIT_EXPECT_GT(test, table->moved, 0U);
+	count = slab_move_count(NULL, &sc);
+	KUNIT_EXPECT_TRUE_MSG(test, count == SHRINK_EMPTY || count < freed,
+			      "%lu pages still freeable after %lu freed",
+			      count, freed);
+	move_check_table(test);
+}
+
+/* Refused: no cache or callback, and a cache shared through merging. */
+static void move_refusals(struct kunit *test)
+{
+	struct kmem_cache *a, *b;
+
+	KUNIT_EXPECT_EQ(test, kmem_cache_set_move(NULL, move_cb), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kmem_cache_set_move(table->cache, NULL), -EINVAL);
+
+	a = kmem_cache_create("modslab-move-a", 200, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	b = kmem_cache_create("modslab-move-b", 200, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	if (a == b || a->refcount > 1)
+		KUNIT_EXPECT_EQ(test, kmem_cache_set_move(a, move_cb), -EBUSY);
+	else
+		kunit_info(test, "caches not merged (slab_nomerge?)\n");
+	kmem_cache_destroy(b);
+	kmem_cache_destroy(a);
+}
+
+static struct kunit_case move_cases[] = {
+	KUNIT_CASE(move_defragments),
+	KUNIT_CASE(move_answer_no),
+	KUNIT_CASE(move_answer_later),
+	KUNIT_CASE(move_answer_dont_need),
+	KUNIT_CASE(move_shrinker),
+	KUNIT_CASE(move_refusals),
+	{}
+};
+
+static struct kunit_suite move_suite = {
+	.name = "modslab_move",
+	.init = move_test_init,
+	.exit = move_test_exit,
+	.test_cases = move_cases,
+};
+
+kunit_test_suite(move_suite);
+
+MODULE_DESCRIPTION("KUnit tests of moving objects of kmem_caches");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
