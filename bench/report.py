@@ -342,6 +342,9 @@ def main():
               "not measured: no whole-kernel run").strip()
     sys_d = {c: parse_sys(read(os.path.join(raw, f"system-{c}.log")))
              for c in ("slub", "modslab")}
+    tiny = parse_sys(read(os.path.join(raw, "system-slub-tiny.log")))
+    if not tiny["phases"]:
+        tiny = None
     md += ["## Whole kernel: MODSLAB kernel against SLUB kernel "
            "(QEMU TCG, 2 CPUs)", ""]
     complete = all(d["phases"].get("boot") and d["idle"] is not None
@@ -360,8 +363,9 @@ def main():
                f"{su['info'].get('idle')} s.  Both kernels booted with "
                "`kunit.enable=0 tsc=reliable`.", ""]
         md += ["| phase | SLUB Slab: kB | MODSLAB Slab: kB | ratio | "
-               "SLUB SUnreclaim: kB | MODSLAB SUnreclaim: kB | ratio |",
-               "|---|---|---|---|---|---|---|"]
+               "SLUB SUnreclaim: kB | MODSLAB SUnreclaim: kB | ratio | "
+               "SLUB_TINY Slab: kB | MODSLAB/SLUB_TINY |",
+               "|---|---|---|---|---|---|---|---|---|"]
         slab_rs = []
         for ph in su["phases"]:
             a, b = su["phases"][ph], mo["phases"].get(ph)
@@ -371,17 +375,20 @@ def main():
             r2 = ratio(b.get("SUnreclaim_kb"), a.get("SUnreclaim_kb"))
             if r1 is not None and b.get("Slab_kb"):
                 slab_rs.append(r1)
+            t = (tiny or {"phases": {}})["phases"].get(ph) or {}
             md.append(f"| {ph} | {a.get('Slab_kb')} | {b.get('Slab_kb')} | "
                       f"{fmt(r1)} | {a.get('SUnreclaim_kb')} | "
-                      f"{b.get('SUnreclaim_kb')} | {fmt(r2)} |")
+                      f"{b.get('SUnreclaim_kb')} | {fmt(r2)} | "
+                      f"{t.get('Slab_kb', '—')} | "
+                      f"{fmt(ratio(b.get('Slab_kb'), t.get('Slab_kb')))} |")
         md.append("")
         if any(not mo["phases"][p].get("Slab_kb") for p in mo["phases"]):
             md += ["The MODSLAB kernel reports `Slab: 0` in some phase: its "
                    "slab memory is not accounted in /proc/meminfo there, so "
                    "no ratio is taken from that phase.", ""]
         js["slab_memory"] = round(med(slab_rs), 4) if slab_rs else None
-        md += ["| workload | SLUB wall s | MODSLAB wall s | ratio |",
-               "|---|---|---|---|"]
+        md += ["| workload | SLUB wall s | MODSLAB wall s | ratio | "
+               "SLUB_TINY wall s |", "|---|---|---|---|---|"]
         wall_rs = []
         for w in su["workloads"]:
             a, b = su["workloads"][w], mo["workloads"].get(w)
@@ -390,24 +397,35 @@ def main():
             r = ratio(b.get("wall_cs"), a.get("wall_cs"))
             if r is not None:
                 wall_rs.append(r)
+            t = (tiny or {"workloads": {}})["workloads"].get(w)
             md.append(f"| {w} | {a['wall_cs'] / 100:.2f} | "
-                      f"{b['wall_cs'] / 100:.2f} | {fmt(r)} |")
+                      f"{b['wall_cs'] / 100:.2f} | {fmt(r)} | "
+                      f"{t['wall_cs'] / 100 if t else '—'} |")
         md.append("")
         js["workload_wall"] = round(med(wall_rs), 4) if wall_rs else None
         if su["idle"] and mo["idle"]:
-            md += [f"Over {su['idle']['idle_s']} s idle (no tracing in these "
-                   "configurations, so wakeups are counted, not attributed "
-                   "to a cause: local timer interrupts from "
-                   "/proc/interrupts LOC, timer softirqs from "
-                   "/proc/softirqs, all interrupts from /proc/stat):", "",
+            md += [f"Over {su['idle']['idle_s']} s idle, the whole system "
+                   "(local timer interrupts from /proc/interrupts LOC, "
+                   "timer softirqs from /proc/softirqs, all interrupts from "
+                   "/proc/stat):", "",
                    "| counter | SLUB | MODSLAB | ratio |", "|---|---|---|---|"]
             for k in ("local_timer_irqs", "timer_softirqs", "interrupts"):
                 a, b = su["idle"][k], mo["idle"][k]
                 md.append(f"| {k} | {a} | {b} | {fmt(ratio(b, a))} |")
             md.append("")
-            r = ratio(mo["idle"]["local_timer_irqs"],
-                      su["idle"]["local_timer_irqs"])
-            js["idle_wakeups"] = round(r, 4) if r is not None else None
+            work = mo["idle"].get("allocator_work")
+            if work is not None:
+                md += [f"Work items of the MODSLAB allocator (workqueue "
+                       "tracepoint, by function) in the last "
+                       f"{mo['idle'].get('allocator_work_window_s')} s of "
+                       f"that idle period: **{work}**.  Its only periodic "
+                       "work is the idle flusher of a cache in use, which "
+                       "stops once the cache is idle.", ""]
+                js["idle_wakeups"] = work
+            else:
+                md += ["The MODSLAB kernel has no workqueue tracepoints: "
+                       "allocator work items not counted.", ""]
+                js["not_measured"]["idle_wakeups"] = "no tracepoints"
             js["idle_wakeups_counts"] = {
                 "slub": su["idle"]["local_timer_irqs"],
                 "modslab": mo["idle"]["local_timer_irqs"],
@@ -416,6 +434,8 @@ def main():
                 "counter": "LOC (local timer interrupts) over "
                            f"{su['idle']['idle_s']} s idle"}
         js["system"] = {c: sys_d[c] for c in sys_d}
+        if tiny:
+            js["system"]["slub_tiny"] = tiny
     js["system_status"] = status
 
     md += ["## Summary (bench.json)", "",

@@ -9,11 +9,12 @@
 #    kernel with the framework, when that kernel builds (UML=0 skips it).
 # 3. Whole kernel, QEMU TCG: the MODSLAB kernel and the SLUB kernel booted
 #    back to back with the same workload (scripts/guest/guest-bench-system),
-#    when the MODSLAB kernel builds (SYSTEM=0 skips it).
+#    when the MODSLAB kernel builds (SYSTEM=0 skips it); then a SLUB_TINY
+#    kernel (configs/slub-tiny.config) with it too (TINY=0 skips it).
 # Then bench/report.py writes bench.md, bench.json and the plots.
 #
 # Knobs (environment): REPS (5), PAIRS (1000000), SIZES (module default),
-# BENCH_ARGS (more module parameters), ROUNDS, FILES, IDLE (60 s), UML, SYSTEM,
+# BENCH_ARGS (more module parameters), ROUNDS, FILES, IDLE (60 s), UML, SYSTEM, TINY,
 # CACHE (0: keep the cache-level logs of the last run, redo the rest).
 # A benchmark reports; it never fails on a figure.
 . "$(dirname "$0")/lib.sh"
@@ -28,6 +29,7 @@ IDLE=${IDLE:-60}
 UML=${UML:-1}
 CACHE=${CACHE:-1}
 SYSTEM=${SYSTEM:-1}
+TINY=${TINY:-1}
 # No KUnit at boot (the figures are the workload's, not the tests'); the
 # TSC as clocksource: under TCG the watchdog finds it "skewed" against
 # jiffies, which lose ticks, and the jiffies clock has a 4 ms resolution.
@@ -100,6 +102,13 @@ else
 	bench_boot slub system-slub "$syscmd" || ok=0
 	if ! bench_boot modslab system-modslab "$syscmd"; then
 		ok=0
+	fi
+	# The smallest SLUB, for memory; a missing one leaves its column empty
+	if [ "$TINY" = 1 ] && CONFIG=slub-tiny "$TOP/scripts/kernel.sh" >"$raw/kernel-slub-tiny.out" 2>&1; then
+		bench_boot slub-tiny system-slub-tiny "$syscmd" ||
+			warn "the SLUB_TINY boot failed (see raw/system-slub-tiny.log)"
+	elif [ "$TINY" = 1 ]; then
+		warn "SLUB_TINY not measured: make kernel CONFIG=slub-tiny failed (raw/kernel-slub-tiny.out)"
 	fi
 	if [ $ok = 1 ]; then
 		echo "measured" >"$raw/system.status"

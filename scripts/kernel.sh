@@ -20,17 +20,21 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$out/.modslab-config" 2>/dev/null)" != "
 	"$LINUX/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
 		"$TOP/configs/base.config" "$frag" >>"$out/config.log" 2>&1
 	"${mk[@]}" olddefconfig >>"$out/config.log" 2>&1
-	# Every option a fragment asks for must have survived Kconfig.
+	# Every option the fragments ask for (the last one saying, as in
+	# merge_config.sh) must have survived Kconfig.
 	bad=0
+	declare -A want=()
 	while IFS= read -r line; do
-		opt=${line%%=*}
-		val=${line#*=}
+		want[${line%%=*}]=${line#*=}
+	done < <(grep -h '^CONFIG_' "$TOP/configs/base.config" "$frag")
+	for opt in "${!want[@]}"; do
+		val=${want[$opt]}
 		if [ "$val" = n ]; then
 			grep -q "^$opt=" "$out/.config" && { echo "  $opt is set, wanted n" >&2; bad=1; }
 		else
 			grep -qx "$opt=$val" "$out/.config" || { echo "  $opt=$val did not survive Kconfig (dependencies?)" >&2; bad=1; }
 		fi
-	done < <(grep -h '^CONFIG_' "$TOP/configs/base.config" "$frag")
+	done
 	[ $bad -eq 0 ] || die "configs/$CONFIG.config asks for options Kconfig refused (see above; log: build/$CONFIG/config.log)"
 	echo "$sum" >"$out/.modslab-config"
 fi

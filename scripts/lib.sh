@@ -13,6 +13,9 @@ LINUX=$BUILD/linux
 BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
 BASE_PACKAGE=linux-source-6.12
 JOBS=${JOBS:-$(nproc)}
+# Paths below the checkout are hashed relative to it, so that two clones
+# (and CI's fresh one) share ccache's results.
+export CCACHE_BASEDIR=$TOP
 T0=${T0:-$(date +%s)}
 export T0
 
