@@ -391,11 +391,22 @@ static void sw_reap(struct work_struct *work)
 		}
 	}
 	if (!list_empty(&sw->old)) {
-		list_for_each_entry(ch, &sw->old, list)
+		bool retired = false;
+
+		list_for_each_entry(ch, &sw->old, list) {
 			nr_old--;
+			retired |= !ch->first;
+		}
 		if (!nr_old)
 			sw->interval = min(2 * sw->interval, 60UL * HZ);
-		queue_delayed_work(system_unbound_wq, &sw->reap, sw->interval);
+		/*
+		 * Only a retired chain waits to be destroyed; the first one
+		 * is never, and its empty slabs go as any cache's do: no
+		 * periodic work for it, so an idle system stays quiet.
+		 */
+		if (retired)
+			queue_delayed_work(system_unbound_wq, &sw->reap,
+					   sw->interval);
 	}
 	mutex_unlock(&sw->lock);
 }
