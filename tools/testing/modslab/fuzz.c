@@ -1181,10 +1181,13 @@ static void do_destroy(struct fcache *fc, bool leak)
 		/* Faults still pending are found now */
 		validate(fc);
 	}
-	/* Quarantined objects go back to the cache when it is destroyed */
+	/*
+	 * Quarantined objects go back to the cache when it is destroyed; the
+	 * client never freed them, so no reader may still look at them.
+	 */
 	for (i = 0; i < fc->nr; ) {
 		if (fc->objs[i].flags & OBJ_QUARANTINED)
-			release(fc, i, &corrupt);
+			readers_forget(release(fc, i, &corrupt));
 		else
 			i++;
 	}
