@@ -19,13 +19,22 @@
  * Reclaim must not wait for caches being created or destroyed (their
  * creators allocate memory holding slab_mutex): the shrinker only tries
  * the lock.
+ *
+ * The allocator moves objects below the kernel's object hooks: kmemleak is
+ * told, and init_on_free wipes the old place, but KASAN's shadow, memcg
+ * charges and allocation tags stay with the old place.  While any of
+ * those is active, objects do not move (kmem_cache_set_move() says so,
+ * and shrinking only gives back empty slabs).
  */
 
 #define pr_fmt(fmt) "slab: " fmt
 
 #include <linux/allocator.h>
 #include <linux/export.h>
+#include <linux/alloc_tag.h>
 #include <linux/init.h>
+#include <linux/kmemleak.h>
+#include <linux/memcontrol.h>
 #include <linux/mutex.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
@@ -34,14 +43,35 @@
 #include "../slab.h"
 #include "slab_move.h"
 
+/* Why objects of @s cannot move now, or NULL. */
+static const char *slab_move_unsupported(struct kmem_cache *s)
+{
+	if (s->flags & SLAB_KASAN)
+		return "KASAN tracks objects where they are";
+	if (memcg_kmem_online())
+		return "memcg charges objects where they are";
+	if (mem_alloc_profiling_enabled())
+		return "allocation profiling tags objects where they are";
+	return NULL;
+}
+
 static enum slab_move_result slab_move_one(struct slab_cache *c, void *old,
 					   void *new, void *private)
 {
 	struct kmem_cache *s = private;
-
 	kmem_cache_move_fn move = READ_ONCE(s->move);
+	enum slab_move_result ret;
 
-	return move(s, old, new);
+	ret = move(s, old, new);
+	if (ret == SLAB_MOVE_YES) {
+		/* The allocator frees @old next, past the free hooks */
+		kmemleak_free_recursive(old, s->flags);
+		kmemleak_alloc_recursive(new, s->object_size, 1, s->flags,
+					 GFP_NOWAIT);
+		if (slab_want_init_on_free(s))
+			memset(old, 0, s->object_size);
+	}
+	return ret;
 }
 
 /**
@@ -54,17 +84,25 @@ static enum slab_move_result slab_move_one(struct slab_cache *c, void *old,
  * with caches created later.
  *
  * Context: process context, may sleep.
- * Return: 0; -EINVAL (with a message) for a NULL argument; -EBUSY (with a
- * message) if @s is shared with other users through merging: create it
- * with %SLAB_NO_MERGE.
+ * Return: 0; -EINVAL (with a message) for a NULL argument; -EOPNOTSUPP
+ * (with a message) while KASAN, memcg kmem accounting or allocation
+ * profiling is active; -EBUSY (with a message) if @s is shared with other
+ * users through merging: create it with %SLAB_NO_MERGE.
  */
 int kmem_cache_set_move(struct kmem_cache *s, kmem_cache_move_fn move)
 {
+	const char *why;
 	int err = 0;
 
 	if (!s || !move) {
 		pr_err("%s: no %s given\n", __func__, s ? "callback" : "cache");
 		return -EINVAL;
+	}
+	why = slab_move_unsupported(s);
+	if (why) {
+		pr_err("%s: cache %s: objects cannot move: %s\n", __func__,
+		       s->name, why);
+		return -EOPNOTSUPP;
 	}
 	mutex_lock(&slab_mutex);
 	if (s->refcount != 1) {
@@ -89,7 +127,7 @@ EXPORT_SYMBOL(kmem_cache_set_move);
  */
 unsigned long slab_move_shrink(struct kmem_cache *s)
 {
-	kmem_cache_move_fn move = READ_ONCE(s->move);
+	bool move = READ_ONCE(s->move) && !slab_move_unsupported(s);
 
 	return slab_cache_shrink(s->cache, move ? slab_move_one : NULL, s);
 }
