@@ -161,5 +161,6 @@ unsigned long slab_debug_errors(struct slab_cache *c,
 void slab_debug_set_report(struct slab_cache *c, slab_debug_report_fn fn,
 			   void *private);
 int slab_debug_validate(struct slab_cache *c);
+unsigned long slab_debug_held(struct slab_cache *c);
 
 #endif /* _LINUX_ALLOCATOR_DERIVE_H */

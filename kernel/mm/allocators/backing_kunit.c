@@ -368,6 +368,48 @@ static void backing_switch_debug_live(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
 }
 
+/*
+ * Debugging put on a live cache catches a write past the end of an object
+ * made by the new chain, keeps the damaged object out of use, and comes
+ * off again; destroying the cache leaves nothing behind.
+ */
+static void backing_switch_catches_overwrite(struct kunit *test)
+{
+	struct slab_cache *dc;
+	struct kmem_cache *s;
+	void *before, *obj;
+
+	if (IS_ENABLED(CONFIG_KASAN))
+		kunit_skip(test, "chains do not change at run time with KASAN");
+	s = kmem_cache_create("backing-kunit-overwrite", BK_SIZE, 0,
+			      SLAB_NO_MERGE, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	before = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, before);
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_backing(s, "debug(FZP)"), 0);
+	obj = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	dc = slab_switch_chain_of(s->cache, obj);
+
+	/* One byte past the end lands in the red zone */
+	WRITE_ONCE(((u8 *)obj)[BK_SIZE], 0x42);
+	kmem_cache_free(s, obj);
+	KUNIT_EXPECT_EQ(test, slab_debug_errors(dc, SLABDBG_ERR_REDZONE), 1UL);
+
+	/* The cache keeps working, with debugging and after it comes off */
+	obj = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, obj);
+	kmem_cache_free(s, obj);
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_backing(s, "none"), 0);
+	KUNIT_EXPECT_STREQ(test, describe(test, s), "slabifier -> buddy");
+	obj = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, obj);
+	kmem_cache_free(s, obj);
+	kmem_cache_free(s, before);
+	KUNIT_EXPECT_EQ(test, slab_debug_errors(dc, SLABDBG_ERR_REDZONE), 1UL);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
+}
+
 /* An rcu layer can be added at run time, and is never taken away */
 static void backing_switch_adds_rcu(struct kunit *test)
 {
@@ -480,6 +522,7 @@ static struct kunit_case backing_cases[] = {
 	KUNIT_CASE(backing_kmalloc_set),
 	KUNIT_CASE(backing_mempool_on_reserve),
 	KUNIT_CASE(backing_switch_debug_live),
+	KUNIT_CASE(backing_switch_catches_overwrite),
 	KUNIT_CASE(backing_switch_adds_rcu),
 	KUNIT_CASE(backing_switch_under_load),
 	{}

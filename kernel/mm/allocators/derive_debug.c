@@ -1240,6 +1240,39 @@ unsigned long slab_debug_errors(struct slab_cache *c, enum slab_debug_error err)
 EXPORT_SYMBOL_GPL(slab_debug_errors);
 
 /**
+ * slab_debug_held() - quarantined objects a debug cache holds
+ * @c: the cache.
+ *
+ * Damaged objects found while allocated are never handed out again; the
+ * layers below count them as in use until the cache is destroyed.  A
+ * cache whose only objects in use are these holds nothing of its users.
+ *
+ * Context: process context.
+ * Return: their number, 0 if @c is not a debug cache.
+ */
+unsigned long slab_debug_held(struct slab_cache *c)
+{
+	struct dbg_cache *dc = dbg_cache_of(c);
+	unsigned long idx, flags, nr = 0;
+	unsigned int i;
+	void *base;
+
+	if (!dc)
+		return 0;
+	xa_lock_irqsave(&dc->slabs, flags);
+	xa_for_each(&dc->slabs, idx, base) {
+		for (i = 0; i < dc->objects; i++) {
+			if (dbg_meta(dc, base + i * dc->stride)->state ==
+			    DBG_STATE_QUARANTINE)
+				nr++;
+		}
+	}
+	xa_unlock_irqrestore(&dc->slabs, flags);
+	return nr;
+}
+EXPORT_SYMBOL_GPL(slab_debug_held);
+
+/**
  * slab_debug_set_report() - observe the reports of a debug cache
  * @c: the cache.
  * @fn: called after each report, or NULL to stop.

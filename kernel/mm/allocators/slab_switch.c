@@ -348,6 +348,20 @@ static void sw_chain_free(struct sw_chain *ch)
 }
 
 /*
+ * No object of the chain's users is left: its slabs are gone, or hold only
+ * objects a debug layer took out of use for good (it frees them when the
+ * chain is destroyed).  Context: @sw->lock held.
+ */
+static bool sw_chain_empty(struct sw_chain *ch)
+{
+	struct slab_cache_stats st;
+
+	slab_cache_shrink(ch->c, NULL, NULL);
+	slab_cache_stats(ch->c, &st);
+	return !st.num_slabs || st.active_objs == slab_debug_held(ch->c);
+}
+
+/*
  * Destroy the retired chains that hold no object any more; look at the
  * others again after &slab_switch.interval.  The first chain is only
  * emptied.
@@ -356,7 +370,6 @@ static void sw_reap(struct work_struct *work)
 {
 	struct slab_switch *sw = container_of(to_delayed_work(work),
 					      struct slab_switch, reap);
-	struct slab_cache_stats st;
 	struct sw_chain *ch, *tmp;
 	unsigned int nr_old = 0;
 	LIST_HEAD(dead);
@@ -367,9 +380,7 @@ static void sw_reap(struct work_struct *work)
 	list_for_each_entry_safe(ch, tmp, &sw->old, list) {
 		if (!ch->first && !READ_ONCE(ch->idle))
 			continue;
-		slab_cache_shrink(ch->c, NULL, NULL);
-		slab_cache_stats(ch->c, &st);
-		if (st.num_slabs)
+		if (!sw_chain_empty(ch))
 			continue;
 		list_del(&ch->list);
 		/* NULL next: off the list (the first chain is kept) */
@@ -426,32 +437,51 @@ static void sw_retire(struct slab_switch *sw, struct sw_chain *next)
 	mod_delayed_work(system_unbound_wq, &sw->reap, HZ);
 }
 
-/* Context: @sw->lock held. */
-static bool sw_chain_empty(struct sw_chain *ch)
+/* Does any chain hold objects of the users?  Context: @sw->lock held. */
+static bool sw_busy(struct slab_switch *sw)
 {
-	struct slab_cache_stats st;
+	struct sw_chain *ch;
+	bool busy;
 
-	slab_cache_shrink(ch->c, NULL, NULL);
-	slab_cache_stats(ch->c, &st);
-	return !st.num_slabs;
+	busy = !sw_chain_empty(sw_cur(sw)) ||
+	       (!sw->first->list.next && !sw_chain_empty(sw->first));
+	list_for_each_entry(ch, &sw->old, list)
+		busy |= !sw_chain_empty(ch);
+	return busy;
+}
+
+/**
+ * slab_switch_empty() - does no chain of a switched cache hold an object
+ * @c: the switch's handle.
+ *
+ * Objects a debug layer took out of use for good do not count.
+ *
+ * Context: process context, may sleep.
+ * Return: true if every chain is empty.
+ */
+bool slab_switch_empty(struct slab_cache *c)
+{
+	struct slab_switch *sw = to_sw(c);
+	bool busy;
+
+	mutex_lock(&sw->lock);
+	busy = sw_busy(sw);
+	mutex_unlock(&sw->lock);
+	return !busy;
 }
 
 static int sw_destroy(struct slab_cache *c)
 {
 	struct slab_switch *sw = to_sw(c);
 	struct sw_chain *ch, *tmp, *cur;
-	bool busy, first_off;
+	bool first_off;
 	LIST_HEAD(all);
 	int err = 0;
 
 	mutex_lock(&sw->lock);
 	cur = sw_cur(sw);
 	first_off = !sw->first->list.next;
-	busy = !sw_chain_empty(cur) ||
-	       (first_off && !sw_chain_empty(sw->first));
-	list_for_each_entry(ch, &sw->old, list)
-		busy |= !sw_chain_empty(ch);
-	if (busy) {
+	if (sw_busy(sw)) {
 		/* Keep everything, so that late frees still find their chain. */
 		mutex_unlock(&sw->lock);
 		pr_err("cache %s destroyed with objects still allocated; its chains are kept\n",

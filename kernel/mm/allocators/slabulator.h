@@ -108,6 +108,7 @@ bool slab_backing_request(const char *name, struct page_allocator **pa,
 
 /* slab_switch.c */
 bool slab_switch_active(struct slab_cache *c);
+bool slab_switch_empty(struct slab_cache *c);
 struct slab_cache *slab_switch_current(struct slab_cache *c);
 struct slab_cache *slab_switch_chain_of(struct slab_cache *c, const void *obj);
 int slab_switch_describe(struct slab_cache *c, char *buf, size_t len);
