@@ -1156,6 +1156,21 @@ static struct mslab *sf_free_remote(struct sf_cache *sc, struct mslab *slab,
 	return NULL;
 }
 
+/*
+ * Free @obj of the CPU's active slab onto the CPU free list.  Called with
+ * the CPU lock held.  Returns false, freeing nothing, for a double free of
+ * the object at the head of that list.
+ */
+static __always_inline bool sf_free_cpu(struct sf_cache *sc, struct sf_cpu *c,
+					void *obj)
+{
+	if (unlikely(obj == c->freelist))
+		return false;
+	sf_set_fp(sc, obj, c->freelist);
+	c->freelist = obj;
+	return true;
+}
+
 static __always_inline void sf_free(struct sf_cache *sc, void *obj,
 				    unsigned long ip)
 {
@@ -1179,14 +1194,11 @@ static __always_inline void sf_free(struct sf_cache *sc, void *obj,
 	local_lock_irqsave(&sc->cpu->lock, flags);
 	c = this_cpu_ptr(sc->cpu);
 	if (likely(slab == c->slab)) {
-		if (unlikely(obj == c->freelist)) {
-			local_unlock_irqrestore(&sc->cpu->lock, flags);
-			sf_double_free(sc, obj, ip);
-			return;
-		}
-		sf_set_fp(sc, obj, c->freelist);
-		c->freelist = obj;
+		bool freed = sf_free_cpu(sc, c, obj);
+
 		local_unlock_irqrestore(&sc->cpu->lock, flags);
+		if (unlikely(!freed))
+			sf_double_free(sc, obj, ip);
 		return;
 	}
 	empty = sf_free_remote(sc, slab, obj, obj, 1, ip);
@@ -1220,7 +1232,7 @@ EXPORT_SYMBOL_GPL(slabifier_free);
 void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 {
 	struct sf_cache *sc = to_sf(c);
-	struct mslab *slab, *next, *empty;
+	struct mslab *slab, *next = NULL, *empty;
 	void *head, *tail, *obj;
 	LIST_HEAD(discard);
 	unsigned long flags;
@@ -1240,7 +1252,9 @@ void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 		obj = p[i++];
 		if (!obj)
 			continue;
-		slab = sf_lookup(sc, obj, &why);
+		/* The run before may have looked this object up already */
+		slab = next ?: sf_lookup(sc, obj, &why);
+		next = NULL;
 		if (unlikely(!slab)) {
 			sf_report(sc, &sc->invalid_frees, "free of", obj, why,
 				  _RET_IP_);
@@ -1248,12 +1262,8 @@ void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 		}
 		cpu = this_cpu_ptr(sc->cpu);
 		if (slab == cpu->slab) {
-			if (unlikely(obj == cpu->freelist)) {
+			if (unlikely(!sf_free_cpu(sc, cpu, obj)))
 				sf_double_free(sc, obj, _RET_IP_);
-				continue;
-			}
-			sf_set_fp(sc, obj, cpu->freelist);
-			cpu->freelist = obj;
 			continue;
 		}
 		head = obj;
@@ -1263,6 +1273,7 @@ void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 			next = sf_lookup(sc, p[i], &why);
 			if (next != slab)
 				break;
+			next = NULL;
 			sf_set_fp(sc, p[i], head);
 			head = p[i++];
 			cnt++;
