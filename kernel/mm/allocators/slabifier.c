@@ -1632,11 +1632,12 @@ static bool sf_sparse(struct sf_cache *sc, struct mslab *slab)
  * Put the sparse slabs of each node at the tail of its partial list, the
  * others at the head, so that moved objects (and allocations) fill the
  * fullest slabs first and the sparse ones are found from the tail.
+ * Returns the number of sparse slabs.
  */
-static void sf_partition_partial(struct sf_cache *sc)
+static unsigned long sf_partition_partial(struct sf_cache *sc)
 {
+	unsigned long flags, nr = 0;
 	struct mslab *slab, *tmp;
-	unsigned long flags;
 	struct sf_node *n;
 	LIST_HEAD(sparse);
 	int nid;
@@ -1647,24 +1648,26 @@ static void sf_partition_partial(struct sf_cache *sc)
 			continue;
 		spin_lock_irqsave(&n->list_lock, flags);
 		list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
-			if (sf_sparse(sc, slab))
-				list_move_tail(&slab->slab_list, &sparse);
+			if (!sf_sparse(sc, slab))
+				continue;
+			list_move_tail(&slab->slab_list, &sparse);
+			nr++;
 		}
 		list_splice_tail_init(&sparse, &n->partial);
 		spin_unlock_irqrestore(&n->list_lock, flags);
 	}
+	return nr;
 }
 
 /*
  * Take a sparse partial slab off its list and freeze it, so that nothing is
- * allocated from it.  Returns the slab and its free list in @fl, or NULL.
- * With @fl NULL only counts the sparse slabs, in the return value.
+ * allocated from it, from the tail, where sf_partition_partial() put the
+ * sparse slabs.  Returns the slab and its free list in @fl, or NULL.
  */
-static unsigned long sf_take_sparse(struct sf_cache *sc, struct mslab **out,
-				    void **fl)
+static struct mslab *sf_take_sparse(struct sf_cache *sc, void **fl)
 {
-	unsigned long flags, nr = 0;
 	struct mslab *slab;
+	unsigned long flags;
 	struct sf_node *n;
 	int nid;
 
@@ -1676,18 +1679,14 @@ static unsigned long sf_take_sparse(struct sf_cache *sc, struct mslab **out,
 		list_for_each_entry_reverse(slab, &n->partial, slab_list) {
 			if (!sf_sparse(sc, slab))
 				continue;
-			nr++;
-			if (!fl)
-				continue;
 			sf_remove_partial(n, slab);
 			*fl = sf_freeze(slab);
-			*out = slab;
 			spin_unlock_irqrestore(&n->list_lock, flags);
-			return nr;
+			return slab;
 		}
 		spin_unlock_irqrestore(&n->list_lock, flags);
 	}
-	return fl ? 0 : nr;
+	return NULL;
 }
 
 /*
@@ -1706,15 +1705,15 @@ static void sf_evacuate(struct sf_cache *sc, slab_move_fn move,
 	unsigned long *map;
 	void *fl;
 
-	nr = sf_take_sparse(sc, NULL, NULL);
+	nr = sf_partition_partial(sc);
 	if (nr < 2)
 		return;
-	sf_partition_partial(sc);
 	map = bitmap_alloc(sc->objects, GFP_KERNEL);
 	if (!map)
 		return;
 	for (i = 0; i < nr; i++) {
-		if (!sf_take_sparse(sc, &slab, &fl))
+		slab = sf_take_sparse(sc, &fl);
+		if (!slab)
 			break;
 		sf_evacuate_slab(sc, slab, fl, map, move, private);
 		sf_deactivate(sc, slab, fl, &discard);
