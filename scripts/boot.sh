@@ -3,7 +3,8 @@
 # make boot CONFIG=<name> [CMD='…'] [TIMEOUT=s] [APPEND='kernel args'] [LOG=file]:
 # boot build/<name>/ in QEMU (TCG, 2 CPUs) with a busybox initramfs, run CMD
 # in the guest, print its output and exit with its status.  An oops, BUG,
-# WARNING, panic, failed KUnit case or timeout fails the run.
+# WARNING, panic, failed KUnit case or timeout fails the run.  QEMU_ARGS
+# adds arguments to QEMU's (-numa ... for make stress).
 . "$(dirname "$0")/lib.sh"
 
 CONFIG=${CONFIG:?CONFIG=<name> is required}
@@ -15,6 +16,7 @@ SMP=${SMP:-2}
 RESULT=${RESULT:-boot-$CONFIG}	# name of the counts file in build/results
 LOG=${LOG:-$BUILD/$CONFIG/boot.log}
 MEM=${MEM:-1024}
+read -r -a qemu_args <<<"${QEMU_ARGS:-}"
 kernel=$BUILD/$CONFIG/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "no kernel in build/$CONFIG; run 'make kernel CONFIG=$CONFIG'"
 command -v qemu-system-x86_64 >/dev/null ||
@@ -40,7 +42,7 @@ progress "booting x86_64/$CONFIG in QEMU (TCG, $SMP CPUs, timeout ${TIMEOUT}s)"
 set +e
 timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 -nographic -no-reboot \
 	-machine q35 -cpu max -smp "$SMP" -m "$MEM" -bios qboot.rom \
-	-kernel "$kernel" -initrd "$initrd" \
+	-kernel "$kernel" -initrd "$initrd" "${qemu_args[@]}" \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 $APPEND" \
 	</dev/null >"$log" 2>&1
 qrc=$?

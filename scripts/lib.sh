@@ -46,17 +46,27 @@ with_build_lock() {
 	flock "$BUILD/.build.lock" "$@"
 }
 
-# config_path NAME: the Kconfig fragment of a named configuration.
+# config_path NAME: the Kconfig fragment of a named configuration, one
+# path a line.  NAME may join several fragments with '+' (modslab-debug+stress):
+# their paths in that order, the later ones overriding the earlier.
 config_path() {
-	local f=$TOP/configs/$1.config
+	local name f names
 
-	if [ ! -f "$f" ]; then
-		echo "error: unknown CONFIG=$1; the configurations are:" \
-			"$(cd "$TOP/configs" && ls *.config | sed 's/\.config$//' |
-			   grep -v -x -e base -e 'uml-.*' -e 'kunit-.*' | tr '\n' ' ')" >&2
-		exit 1
-	fi
-	echo "$f"
+	[ -n "$1" ] && [[ $1 != *++* ]] && [[ $1 != +* ]] && [[ $1 != *+ ]] ||
+		die "CONFIG=$1: fragment names joined by '+', none empty"
+	IFS=+ read -r -a names <<<"$1"
+	for name in "${names[@]}"; do
+		f=$TOP/configs/$name.config
+		if [ ! -f "$f" ]; then
+			echo "error: unknown CONFIG=$name; the configurations are:" \
+				"$(cd "$TOP/configs" && ls *.config | sed 's/\.config$//' |
+				   grep -v -x -e base -e 'uml-.*' -e 'kunit-.*' | tr '\n' ' ')" >&2
+			exit 1
+		fi
+	done
+	for name in "${names[@]}"; do
+		echo "$TOP/configs/$name.config"
+	done
 }
 
 # kunit_summary FILE: "<summary> ; <passed> <failed>" from the closing line
