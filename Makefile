@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 CONFIG ?= modslab
 
-.PHONY: help deps tree save-patches kunit kernel boot lint fuzz check check-full run bench patches clean distclean
+.PHONY: help deps tree save-patches kunit kernel boot lint fuzz check check-full run bench stress patches clean distclean
 
 help:
 	@sed -n 's/^## //p' README.md
@@ -45,6 +45,9 @@ run: deps
 
 bench: deps
 	@$(S)/bench.sh
+
+stress: deps
+	@$(S)/stress.sh
 
 patches: tree
 	@$(S)/patches.sh
