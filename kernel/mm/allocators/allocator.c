@@ -145,7 +145,10 @@ EXPORT_SYMBOL_GPL(slab_cache_adopt);
  * @nr: number of objects.
  * @p: array receiving them.
  *
- * For slab allocators without an @alloc_bulk method.
+ * For slab allocators without an @alloc_bulk method.  With __GFP_ZERO the
+ * objects are cleared once all of them are there: a bulk allocation that
+ * fails leaves the free objects it took and gave back as they were, which
+ * RCU readers of a SLAB_TYPESAFE_BY_RCU cache may be looking at.
  *
  * Context: as @gfp allows.
  * Return: @nr, or 0 with nothing allocated.
@@ -156,11 +159,15 @@ int slab_cache_alloc_bulk_generic(struct slab_cache *c, gfp_t gfp, size_t nr,
 	size_t i;
 
 	for (i = 0; i < nr; i++) {
-		p[i] = slab_cache_alloc(c, gfp);
+		p[i] = slab_cache_alloc(c, gfp & ~__GFP_ZERO);
 		if (!p[i]) {
 			slab_cache_free_bulk_generic(c, i, p);
 			return 0;
 		}
+	}
+	if (gfp & __GFP_ZERO) {
+		for (i = 0; i < nr; i++)
+			memset(p[i], 0, c->object_size);
 	}
 	return nr;
 }
