@@ -46,6 +46,10 @@ for c in slub modslab; do
 		echo "0 1" >"$BUILD/results/kernel-$c"
 	fi
 done
+# The stress module of make stress, bounded: MODSLAB with CPU hotplug,
+# failslab and two NUMA nodes (configs/stress.config), SLUB beside it.
+step stress env KERNELS="modslab+stress slub" KCSAN=0 OPS=1000000 HOTPLUG=5 \
+	REPORT=0 "$s/stress.sh"
 step fuzz env FUZZ_RUNS=40000 FUZZ_SEED=1 FUZZ_FRESH=1 "$s/fuzz.sh"
 step lint env LINT_BUILD="slub modslab" "$s/lint.sh"
 

@@ -9,8 +9,9 @@
 # (KASAN, KFENCE, lockdep, kmemleak, memcg) with configs/stress.config, then
 # with KCSAN (configs/kcsan.config instead of KASAN; KCSAN=0 leaves them out).
 # Knobs (environment): OPS (10000000), KCSAN_OPS (OPS), HOTPLUG (20 cycles),
-# FAULTS (10 %), PRESSURE (1), WARMUP (OPS / 10), STRESS_ARGS (more module
-# parameters), NUMA (1: two nodes), TIMEOUT (s per boot), REPORT (1: write
+# FAULTS (10 %), FAIL_CREATE (0; 1: the faults fail cache creations too),
+# PRESSURE (1), WARMUP (OPS / 10), STRESS_ARGS (more module parameters),
+# NUMA (1: two nodes), TIMEOUT (s per boot), REPORT (1: write
 # build/report/stress.md).  Fails when a run fails.
 . "$(dirname "$0")/lib.sh"
 
@@ -22,12 +23,15 @@ FAULTS=${FAULTS:-10}
 PRESSURE=${PRESSURE:-1}
 WARMUP=${WARMUP:-$((OPS / 10))}
 STRESS_ARGS=${STRESS_ARGS:-}
+# 1: injected faults fail kmem_cache_create() of the load too
+FAIL_CREATE=${FAIL_CREATE:-0}
 NUMA=${NUMA:-1}
 TIMEOUT=${TIMEOUT:-7200}
 REPORT=${REPORT:-1}
 KERNELS=${KERNELS:-modslab-debug+stress slub-debug+stress}
 [ "$KCSAN" = 1 ] && KERNELS="$KERNELS modslab+kcsan+stress slub+kcsan+stress"
-SMP=4
+# 4 CPUs in two sockets, a socket per node (one LLC across nodes is refused)
+SMP=4,sockets=2,cores=2,threads=1
 MEM=1024
 # Two nodes of two CPUs each (an ACPI SRAT, which qboot passes on)
 numa_args="-object memory-backend-ram,id=m0,size=$((MEM / 2))M
@@ -69,7 +73,7 @@ stress_boot() {
 	with_build_lock env CONFIG="$cfg" SMP=$SMP MEM=$MEM QEMU_ARGS="$numa_args" \
 		APPEND="$APPEND_STRESS" TIMEOUT="$TIMEOUT" LOG="$raw/stress-$cfg.log" \
 		RESULT="stress-$cfg" \
-		CMD="HOTPLUG=$HOTPLUG FAULTS=$FAULTS PRESSURE=$PRESSURE WARMUP=$((WARMUP < ops ? WARMUP : ops / 10)) guest-stress ops=$ops $STRESS_ARGS" \
+		CMD="HOTPLUG=$HOTPLUG FAULTS=$FAULTS PRESSURE=$PRESSURE WARMUP=$((WARMUP < ops ? WARMUP : ops / 10)) guest-stress ops=$ops fail_create=$FAIL_CREATE $STRESS_ARGS" \
 		"$TOP/scripts/boot.sh"
 }
 

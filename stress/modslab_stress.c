@@ -95,6 +95,10 @@ static unsigned int churn = 20000;
 module_param(churn, uint, 0444);
 MODULE_PARM_DESC(churn, "operations of a worker between recreating its own cache (0: never)");
 
+static bool fail_create = true;
+module_param(fail_create, bool, 0444);
+MODULE_PARM_DESC(fail_create, "let fault injection fail the cache creations of the load too (N: only allocations)");
+
 static bool hold;
 module_param(hold, bool, 0644);
 MODULE_PARM_DESC(hold, "keep going past ops until this is N again (for what runs beside the load)");
@@ -595,6 +599,30 @@ static void stress_probe(struct stress_worker *w, u32 r)
 	rcu_read_unlock();
 }
 
+/*
+ * With fail_create=N, a task fault injection may fail (make-it-fail) does
+ * not fail while it creates a cache.
+ */
+static int stress_no_faults(void)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	int fail = current->make_it_fail;
+
+	if (!fail_create)
+		current->make_it_fail = 0;
+	return fail;
+#else
+	return 0;
+#endif
+}
+
+static void stress_faults(int fail)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	current->make_it_fail = fail;
+#endif
+}
+
 /* Free every object of the worker's own cache, destroy it, make another */
 static void stress_churn(struct stress_worker *w, bool again)
 {
@@ -620,9 +648,13 @@ static void stress_churn(struct stress_worker *w, bool again)
 	r = get_random_u32();
 	w->own_size = 8 + r % 2041;
 	w->own_name = kasprintf(GFP_KERNEL, "stress_own_%u_%u", w->id, w->generation++);
-	if (w->own_name)
+	if (w->own_name) {
+		int fail = stress_no_faults();
+
 		w->own = kmem_cache_create(w->own_name, w->own_size, 0,
 					   flags[(r >> 12) % ARRAY_SIZE(flags)], NULL);
+		stress_faults(fail);
+	}
 	if (!w->own) {
 		kfree(w->own_name);
 		w->own_name = NULL;
