@@ -51,6 +51,8 @@ done
 step stress env KERNELS="modslab+stress slub" KCSAN=0 OPS=1000000 HOTPLUG=5 \
 	REPORT=0 "$s/stress.sh"
 step fuzz env FUZZ_RUNS=40000 FUZZ_SEED=1 FUZZ_FRESH=1 "$s/fuzz.sh"
+# The same core with the free lists encoded and shuffled
+step fuzz-hardened env FUZZ_RUNS=20000 FUZZ_SEED=1 FUZZ_FRESH=1 FUZZ_HARDENED=1 "$s/fuzz.sh"
 step lint env LINT_BUILD="slub modslab" "$s/lint.sh"
 
 passed=0 failed=0

@@ -8,7 +8,7 @@
 #   FUZZ_PATCH=file  build the core from copies patched with file (a patch
 #                    from the top of the repository), e.g. to check that a
 #                    planted bug is caught; the tree is not touched
-#   FUZZ_HARDENED=1  build with CONFIG_SLAB_FREELIST_HARDENED
+#   FUZZ_HARDENED=1  build with CONFIG_SLAB_FREELIST_HARDENED and _RANDOM
 #   FUZZ_SEED=n      libFuzzer's random seed (default: a new one each run)
 #   FUZZ_FRESH=1     start from the seeds alone, in a corpus of this run, not
 #                    from build/fuzz/corpus: with FUZZ_SEED and FUZZ_RUNS the
@@ -17,11 +17,13 @@
 # The corpus stays in build/fuzz/corpus; crashing inputs go to
 # build/fuzz/crashes/ (replay one with build/fuzz/modslab-fuzz <file>, with
 # MODSLAB_FUZZ_TRACE=1 MODSLAB_PRINTK=1 to see each step and message).
-# Writes "1 0" (passed) or "0 1" (failed) to build/results/fuzz.
+# Writes "1 0" (passed) or "0 1" (failed) to build/results/fuzz (or
+# fuzz-hardened).
 . "$(dirname "$0")/lib.sh"
 
 OUT=$BUILD/fuzz
 RESULT=$BUILD/results/fuzz
+[ "${FUZZ_HARDENED:-0}" = 1 ] && RESULT+=-hardened
 mkdir -p "$OUT/corpus" "$OUT/crashes" "$BUILD/results"
 # One run at a time: a second one waits for build/fuzz to be free
 exec 9>"$OUT/.lock"

@@ -339,6 +339,13 @@ struct slab_cache_stats {
  *	start of an object of the cache.  Context: any.
  * @valid: is @obj the start of an object slot of the cache?  Says nothing
  *	about whether the object is allocated.  Context: any.
+ * @next_free: optional; for a free object @obj, the next object on its
+ *	free list, decoded from the free pointer however the allocator
+ *	stores it, or NULL at the end of the list.  For layers that check
+ *	free lists; the caller keeps the list from changing.  Context: any.
+ * @end_free_list: optional; make the free object @obj the last of its
+ *	free list, so that the objects after it are not handed out (a layer
+ *	that found them damaged leaks them instead).  Context as @next_free.
  * @shrink: give back empty slabs and, when @move is given, move objects out
  *	of sparsely used slabs.  Returns the number of pages given back.
  *	Process context, may sleep.
@@ -362,6 +369,8 @@ struct slab_allocator_ops {
 	void (*free_bulk)(struct slab_cache *c, size_t nr, void **p);
 	size_t (*object_size)(struct slab_cache *c, const void *obj);
 	bool (*valid)(struct slab_cache *c, const void *obj);
+	void *(*next_free)(struct slab_cache *c, void *obj);
+	void (*end_free_list)(struct slab_cache *c, void *obj);
 	unsigned long (*shrink)(struct slab_cache *c, slab_move_fn move,
 				void *private);
 	int (*destroy)(struct slab_cache *c);
@@ -600,6 +609,39 @@ static inline bool slab_cache_valid(struct slab_cache *c, const void *obj)
 	if (likely(c->flags & SLAB_CACHE_DIRECT))
 		return slabifier_valid(c, obj);
 	return c->ops->valid(c, obj);
+}
+
+/**
+ * slab_cache_next_free() - the object a free object's free pointer links to
+ * @c: the cache.
+ * @obj: a free object of @c.
+ *
+ * For layers that check the free lists of their base; the caller keeps the
+ * free list of @obj from changing.
+ *
+ * Context: any.
+ * Return: the next free object, or NULL at the end of the list or if the
+ * allocator of @c does not tell.
+ */
+static inline void *slab_cache_next_free(struct slab_cache *c, void *obj)
+{
+	return c->ops->next_free ? c->ops->next_free(c, obj) : NULL;
+}
+
+/**
+ * slab_cache_end_free_list() - end a free list at a free object
+ * @c: the cache.
+ * @obj: a free object of @c.
+ *
+ * The objects that followed @obj on its free list are leaked.  Does
+ * nothing if the allocator of @c does not support it.
+ *
+ * Context: as slab_cache_next_free().
+ */
+static inline void slab_cache_end_free_list(struct slab_cache *c, void *obj)
+{
+	if (c->ops->end_free_list)
+		c->ops->end_free_list(c, obj);
 }
 
 /**

@@ -115,7 +115,8 @@ enum { DBG_TRACK_ALLOC, DBG_TRACK_FREE };
 
 /**
  * struct dbg_meta - per-object metadata after the right red zone
- * @freeptr: the base allocator's free pointer.
+ * @freeptr: the base allocator's free pointer, as the base stores it (read
+ *	it with slab_cache_next_free()).
  * @state: DBG_STATE_*.
  * @track: with U, the last allocation and free.
  */
@@ -313,7 +314,7 @@ static void dbg_init_slot(struct dbg_cache *dc, void *slot)
 
 	dbg_set_redzones(dc, slot, SLUB_RED_INACTIVE);
 	dbg_poison(dc, slot);
-	m->freeptr = NULL;	/* one-object slabs never link it */
+	slab_cache_end_free_list(dc->base, slot);
 	m->state = DBG_STATE_FREE;
 	if (dc->flags & SLABDBG_USER)
 		memset(m->track, 0, 2 * sizeof(m->track[0]));
@@ -401,7 +402,7 @@ static void dbg_print_slot(struct dbg_cache *dc, void *slot)
 	       dc->stride);
 	pr_err("Object 0x%p @offset=%lu state=%#lx fp=0x%p\n\n",
 	       dbg_obj(dc, slot), (unsigned long)(slot - slab) + dc->left,
-	       m->state, m->freeptr);
+	       m->state, slab_cache_next_free(dc->base, slot));
 	if (dc->flags & SLABDBG_REDZONE)
 		dbg_hex("Redzone  ", slot, dc->left);
 	dbg_hex("Object   ", dbg_obj(dc, slot), dbg_size(dc));
@@ -737,19 +738,21 @@ static int dbg_validate_slot(struct dbg_cache *dc, void *slot)
 	struct dbg_meta *m = dbg_meta(dc, slot);
 	struct dbg_fault f;
 	bool ok, held;
+	void *next;
 
 	switch (m->state) {
 	case DBG_STATE_QUARANTINE:
 	case DBG_STATE_QUARANTINE_FREE:
 		return 0;
 	case DBG_STATE_FREE:
-		if ((dc->flags & SLABDBG_SANITY) && m->freeptr &&
-		    !slab_cache_valid(dc->base, m->freeptr)) {
+		next = dc->flags & SLABDBG_SANITY ?
+		       slab_cache_next_free(dc->base, slot) : NULL;
+		if (next && !slab_cache_valid(dc->base, next)) {
 			/* Cut the base's list here rather than follow it */
 			dbg_report(dc, SLABDBG_ERR_METADATA, slot,
 				   dbg_obj(dc, slot), "Freepointer corrupt",
 				   NULL, "Free list truncated; the objects after it are leaked");
-			m->freeptr = NULL;
+			slab_cache_end_free_list(dc->base, slot);
 			m->state = DBG_STATE_QUARANTINE_FREE;
 			return 1;
 		}

@@ -112,6 +112,18 @@
  *    client answers as with illumos' kmem_cache_set_move(): yes (it moved
  *    the object), no, later, or don't know/need; an object that stays
  *    keeps its slab.  Emptied slabs are freed as the slab is deactivated.
+ *
+ * 12. Hardening.  With CONFIG_SLAB_FREELIST_HARDENED a free pointer is
+ *    stored xored with a secret of the cache and the byte-swapped address
+ *    of its own location, as SLUB stores it: a chosen pointer written into
+ *    a free object (a use after free, an overflow from the neighbour) does
+ *    not steer the allocations that follow, and a leaked stored value
+ *    gives away neither the pointer nor the secret.  With
+ *    CONFIG_SLAB_FREELIST_RANDOM the free list of a new slab follows a
+ *    random permutation of the object indices, drawn once per cache and
+ *    entered at a random place per slab, so that which objects neighbour
+ *    each other cannot be predicted.  Neither costs more per object than
+ *    the two xors.
  */
 
 #define pr_fmt(fmt) "modslab: " fmt
@@ -132,10 +144,12 @@
 #include <linux/overflow.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
+#include <linux/random.h>
 #include <linux/reciprocal_div.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/swab.h>
 #include <linux/timer.h>
 #include <linux/vmstat.h>
 #include <linux/workqueue.h>
@@ -206,6 +220,11 @@ struct sf_node {
  * @usable: usable bytes of an object.
  * @recip: reciprocal of the stride, to turn offsets into indices.
  * @single: one object per slab: no per-CPU layer, no free lists (§6).
+ * @random: with CONFIG_SLAB_FREELIST_HARDENED, the secret free pointers
+ *	are stored xored with (§12).
+ * @random_seq: with CONFIG_SLAB_FREELIST_RANDOM, the order in which the
+ *	objects of a new slab are linked into its free list (§12); NULL for
+ *	one-object slabs.
  * @min_partial: partial slabs a node keeps even when they are empty.
  * @allocflags: gfp bits added to every page allocation.
  * @vmstat: the node counter the slab pages are accounted to.
@@ -235,8 +254,14 @@ struct sf_cache {
 	unsigned int		usable;
 	struct reciprocal_value	recip;
 	bool			single;
+#ifdef CONFIG_SLAB_FREELIST_HARDENED
+	unsigned long		random;
+#endif
 
 	/* Used when slabs are made, freed or change lists */
+#ifdef CONFIG_SLAB_FREELIST_RANDOM
+	unsigned int		*random_seq;
+#endif
 	unsigned int		min_partial;
 	gfp_t			allocflags;
 	enum node_stat_item	vmstat;
@@ -412,17 +437,32 @@ static inline struct sf_cache *to_sf(struct slab_cache *c)
 }
 
 /*
- * Free pointers are stored as they are: derivers that check objects (the
- * debug deriver) read them to validate free lists.
+ * Free pointers (§12).  With CONFIG_SLAB_FREELIST_HARDENED the stored
+ * value is the pointer xored with a secret of the cache and with the
+ * byte-swapped address it is stored at.  Derivers that check free lists
+ * (the debug deriver) read them through slabifier_next_free().
  */
+static inline unsigned long sf_fp_mask(struct sf_cache *sc, void *where)
+{
+#ifdef CONFIG_SLAB_FREELIST_HARDENED
+	return sc->random ^ swab((unsigned long)where);
+#else
+	return 0;
+#endif
+}
+
 static inline void *sf_get_fp(struct sf_cache *sc, void *obj)
 {
-	return *(void **)(obj + sc->offset);
+	unsigned long *where = obj + sc->offset;
+
+	return (void *)(*where ^ sf_fp_mask(sc, where));
 }
 
 static inline void sf_set_fp(struct sf_cache *sc, void *obj, void *fp)
 {
-	*(void **)(obj + sc->offset) = fp;
+	unsigned long *where = obj + sc->offset;
+
+	*where = (unsigned long)fp ^ sf_fp_mask(sc, where);
 }
 
 static inline struct sf_node *sf_node_of(struct sf_cache *sc,
@@ -506,6 +546,87 @@ static struct folio *sf_alloc_pages(struct sf_cache *sc, gfp_t gfp, int node)
 	return page_allocator_alloc(pa, gfp, sc->min_order, node);
 }
 
+#ifdef CONFIG_SLAB_FREELIST_RANDOM
+/* Where in the cache's random sequence a new slab's free list starts */
+static unsigned int sf_seq_start(struct sf_cache *sc)
+{
+	return get_random_u32_below(sc->objects);
+}
+
+static unsigned int sf_seq_index(struct sf_cache *sc, unsigned int pos)
+{
+	return sc->random_seq[pos];
+}
+
+/*
+ * A random permutation of the object indices of a slab (Fisher-Yates), for
+ * caches whose slabs hold more than one object.
+ */
+static int sf_init_random_seq(struct sf_cache *sc)
+{
+	unsigned int i, j;
+
+	if (sc->single)
+		return 0;
+	sc->random_seq = kmalloc_array(sc->objects, sizeof(*sc->random_seq),
+				       GFP_KERNEL);
+	if (!sc->random_seq)
+		return -ENOMEM;
+	for (i = 0; i < sc->objects; i++)
+		sc->random_seq[i] = i;
+	for (i = sc->objects - 1; i > 0; i--) {
+		j = get_random_u32_below(i + 1);
+		swap(sc->random_seq[i], sc->random_seq[j]);
+	}
+	return 0;
+}
+#else
+static unsigned int sf_seq_start(struct sf_cache *sc)
+{
+	return 0;
+}
+
+static unsigned int sf_seq_index(struct sf_cache *sc, unsigned int pos)
+{
+	return pos;
+}
+
+static int sf_init_random_seq(struct sf_cache *sc)
+{
+	return 0;
+}
+#endif
+
+/*
+ * Link the objects of a new slab of @objects objects at @base into its free
+ * list, in the order of the cache's sequence (§12): address order, or with
+ * CONFIG_SLAB_FREELIST_RANDOM a random permutation entered at a random
+ * place.  A slab of the smaller order skips the indices it does not have.
+ * Returns the head of the list.
+ */
+static void *sf_link_objects(struct sf_cache *sc, void *base,
+			     unsigned int objects)
+{
+	unsigned int i, idx, pos = sf_seq_start(sc);
+	void *head = NULL, *prev = NULL, *p;
+
+	for (i = 0; i < sc->objects; i++) {
+		idx = sf_seq_index(sc, pos);
+		if (++pos == sc->objects)
+			pos = 0;
+		if (idx >= objects)
+			continue;
+		p = base + idx * sc->c.size;
+		if (prev)
+			sf_set_fp(sc, prev, p);
+		else
+			head = p;
+		prev = p;
+	}
+	sf_set_fp(sc, prev, NULL);
+	return head;
+}
+
 static struct mslab *sf_new_slab(struct sf_cache *sc, gfp_t gfp, int node)
 {
 	unsigned int i, objects;
@@ -513,7 +634,6 @@ static struct mslab *sf_new_slab(struct sf_cache *sc, gfp_t gfp, int node)
 	struct folio *folio;
 	struct mslab *slab;
 	struct sf_node *n;
-	void *p;
 	int err;
 
 	gfp &= ~(__GFP_ZERO | __GFP_HIGHMEM | __GFP_MOVABLE);
@@ -545,13 +665,8 @@ static struct mslab *sf_new_slab(struct sf_cache *sc, gfp_t gfp, int node)
 			goto fail_hook;
 	}
 
-	if (!sc->single) {
-		p = ev.base;
-		for (i = 0; i < objects - 1; i++, p += sc->c.size)
-			sf_set_fp(sc, p, p + sc->c.size);
-		sf_set_fp(sc, p, NULL);
-		slab->freelist = ev.base;
-	}
+	if (!sc->single)
+		slab->freelist = sf_link_objects(sc, ev.base, objects);
 
 	n = sf_node_of(sc, slab);
 	atomic_long_inc(&n->nr_slabs);
@@ -1324,6 +1439,22 @@ bool slabifier_valid(struct slab_cache *c, const void *obj)
 }
 EXPORT_SYMBOL_GPL(slabifier_valid);
 
+/* Free pointers for layers that check free lists; none in one-object slabs */
+static void *slabifier_next_free(struct slab_cache *c, void *obj)
+{
+	struct sf_cache *sc = to_sf(c);
+
+	return sc->single ? NULL : sf_get_fp(sc, obj);
+}
+
+static void slabifier_end_free_list(struct slab_cache *c, void *obj)
+{
+	struct sf_cache *sc = to_sf(c);
+
+	if (!sc->single)
+		sf_set_fp(sc, obj, NULL);
+}
+
 /**
  * slabifier_cache_of() - the cache an address belongs to
  * @obj: an address.
@@ -1861,6 +1992,9 @@ static void sf_free_cache(struct sf_cache *sc)
 	for_each_node(nid)
 		kfree(sc->node[nid]);
 	free_percpu(sc->cpu);
+#ifdef CONFIG_SLAB_FREELIST_RANDOM
+	kfree(sc->random_seq);
+#endif
 	kfree(sc);
 }
 
@@ -1890,6 +2024,12 @@ static struct slab_cache *slabifier_create(struct slab_allocator *sa,
 	err = sf_layout(sc, name, size, args);
 	if (err)
 		goto fail_layout;
+#ifdef CONFIG_SLAB_FREELIST_HARDENED
+	sc->random = get_random_long();
+#endif
+	err = sf_init_random_seq(sc);
+	if (err)
+		goto fail_seq;
 
 	err = -ENOMEM;
 	sc->cpu = alloc_percpu(struct sf_cpu);
@@ -1936,6 +2076,7 @@ static struct slab_cache *slabifier_create(struct slab_allocator *sa,
 
 fail_node:
 fail_percpu:
+fail_seq:
 fail_layout:
 	sf_free_cache(sc);
 	return ERR_PTR(err);
@@ -2004,6 +2145,8 @@ static const struct slab_allocator_ops slabifier_ops = {
 	.free_bulk	= slabifier_free_bulk,
 	.object_size	= slabifier_object_size,
 	.valid		= slabifier_valid,
+	.next_free	= slabifier_next_free,
+	.end_free_list	= slabifier_end_free_list,
 	.shrink		= slabifier_shrink,
 	.destroy	= slabifier_destroy,
 	.stats		= slabifier_stats,

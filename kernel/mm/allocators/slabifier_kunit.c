@@ -351,6 +351,106 @@ static void slabifier_freeptr_offset(struct kunit *test)
 }
 
 /*
+ * Hardening (§12 of slabifier.c)
+ */
+
+/*
+ * Free pointers are stored encoded with FREELIST_HARDENED, plain without;
+ * slab_cache_next_free() decodes them and slab_cache_end_free_list() cuts
+ * a list, leaking what followed until it is freed again.
+ */
+static void slabifier_freelist_hardened(struct kunit *test)
+{
+	struct slab_cache_args args = {
+		.use_freeptr_offset = true,
+		.freeptr_offset = 0,
+	};
+	struct slab_cache *c = mk(test, NULL, 64, &args);
+	unsigned int i, n = stats(c).objs_per_slab;
+	unsigned long stored;
+	void *a, *b, *q, *r, *base;
+
+	/* One CPU's free list throughout */
+	migrate_disable();
+	a = slab_cache_alloc(c, GFP_KERNEL);
+	b = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	slab_cache_free(c, a);
+	slab_cache_free(c, b);
+	stored = *(unsigned long *)b;
+	KUNIT_EXPECT_PTR_EQ(test, slab_cache_next_free(c, b), a);
+	if (IS_ENABLED(CONFIG_SLAB_FREELIST_HARDENED))
+		KUNIT_EXPECT_NE(test, stored, (unsigned long)a);
+	else
+		KUNIT_EXPECT_EQ(test, stored, (unsigned long)a);
+	q = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ(test, q, b);
+	slab_cache_free(c, q);
+
+	/* Cut after b: the rest of the slab is out of reach */
+	slab_cache_end_free_list(c, b);
+	KUNIT_EXPECT_NULL(test, slab_cache_next_free(c, b));
+	q = slab_cache_alloc(c, GFP_KERNEL);
+	r = slab_cache_alloc(c, GFP_KERNEL);
+	migrate_enable();
+	KUNIT_EXPECT_PTR_EQ(test, q, b);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	base = folio_address(virt_to_folio(b));
+	KUNIT_EXPECT_PTR_NE(test, folio_address(virt_to_folio(r)), base);
+	/* Still counted in use, the objects cut off can be freed again */
+	for (i = 0; i < n; i++) {
+		if (base + i * 64 != b)
+			slab_cache_free(c, base + i * 64);
+	}
+	slab_cache_free(c, q);
+	slab_cache_free(c, r);
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 0UL);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+/*
+ * A new slab hands its objects out in address order, or with
+ * FREELIST_RANDOM in an order that is not; every object once either way.
+ */
+static void slabifier_freelist_random(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 64, NULL);
+	unsigned int i, n, in_order = 0;
+	unsigned long *seen;
+	void *base, **p;
+
+	n = stats(c).objs_per_slab;
+	KUNIT_ASSERT_GE(test, n, 8U);
+	p = objarray(test, n);
+	seen = kunit_kcalloc(test, BITS_TO_LONGS(n), sizeof(long), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+
+	/* The first slab of a new cache becomes this CPU's active slab */
+	migrate_disable();
+	for (i = 0; i < n; i++)
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+	migrate_enable();
+	base = folio_address(virt_to_folio(p[0]));
+	for (i = 0; i < n; i++) {
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_ASSERT_PTR_EQ(test, folio_address(virt_to_folio(p[i])),
+				    base);
+		KUNIT_EXPECT_FALSE(test, __test_and_set_bit((p[i] - base) / 64,
+							    seen));
+		if (i && p[i] == p[i - 1] + 64)
+			in_order++;
+	}
+	KUNIT_EXPECT_EQ(test, bitmap_weight(seen, n), n);
+	if (IS_ENABLED(CONFIG_SLAB_FREELIST_RANDOM))
+		KUNIT_EXPECT_LT(test, in_order, n / 2);
+	else
+		KUNIT_EXPECT_EQ(test, in_order, n - 1);
+	slab_cache_free_bulk(c, n, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+/*
  * Nodes, bulk, queries
  */
 
@@ -1512,6 +1612,8 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_bad_args),
 	KUNIT_CASE(slabifier_bad_flags),
 	KUNIT_CASE(slabifier_freeptr_offset),
+	KUNIT_CASE(slabifier_freelist_hardened),
+	KUNIT_CASE(slabifier_freelist_random),
 	KUNIT_CASE(slabifier_node_alloc),
 	KUNIT_CASE(slabifier_bulk),
 	KUNIT_CASE(slabifier_bulk_failure),

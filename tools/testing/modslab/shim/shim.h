@@ -48,7 +48,7 @@
 #define CONFIG_STACKDEPOT		1
 #define CONFIG_HAVE_ALIGNED_STRUCT_PAGE	1
 #define CONFIG_MODSLAB_FRAMEWORK	1
-/* CONFIG_SLAB_FREELIST_HARDENED: from the Makefile, HARDENED=1 */
+/* CONFIG_SLAB_FREELIST_HARDENED and _RANDOM: from the Makefile, HARDENED=1 */
 
 #define __ARG_PLACEHOLDER_1 0,
 #define __take_second_arg(__ignored, val, ...) val
@@ -126,6 +126,7 @@ typedef struct { long counter; } atomic_long_t;
 #define min(a, b)	({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a < _b ? _a : _b; })
 #define max(a, b)	({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a > _b ? _a : _b; })
 #define min_t(t, a, b)	({ t _a = (a); t _b = (b); _a < _b ? _a : _b; })
+#define swap(a, b)	do { __typeof__(a) _t = (a); (a) = (b); (b) = _t; } while (0)
 #define max_t(t, a, b)	({ t _a = (a); t _b = (b); _a > _b ? _a : _b; })
 #define clamp(v, lo, hi) min(max(v, lo), hi)
 
@@ -882,6 +883,7 @@ void mempool_free(void *element, mempool_t *pool);
 /* Random numbers: a fixed sequence, so that a test input replays exactly */
 unsigned long get_random_long(void);
 #define get_random_u32()	((u32)get_random_long())
+#define get_random_u32_below(n)	((u32)(get_random_long() % (n)))
 #define swab64(x)		__builtin_bswap64(x)
 #define swab32(x)		__builtin_bswap32(x)
 #define swab(x)			_Generic((x), unsigned int: swab32(x), default: swab64(x))
