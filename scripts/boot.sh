@@ -16,7 +16,7 @@ SMP=${SMP:-2}
 RESULT=${RESULT:-boot-$CONFIG}	# name of the counts file in build/results
 LOG=${LOG:-$BUILD/$CONFIG/boot.log}
 MEM=${MEM:-1024}
-read -r -a qemu_args <<<"${QEMU_ARGS:-}"
+read -r -d '' -a qemu_args <<<"${QEMU_ARGS:-}" || true
 kernel=$BUILD/$CONFIG/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "no kernel in build/$CONFIG; run 'make kernel CONFIG=$CONFIG'"
 command -v qemu-system-x86_64 >/dev/null ||
