@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the slabifier's idle flusher: a cache in use arms it, an
- * idle cache gets its per-CPU slab flushed and the flusher stops; with
- * flush_interval=0 nothing is ever armed.
+ * idle cache gets its per-CPU slab flushed and its empty slabs given back,
+ * and the flusher stops; with flush_interval=0 nothing is ever armed.
  */
 
 #include <kunit/test.h>
@@ -88,6 +88,41 @@ static void flusher_flushes_idle_cache(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 }
 
+/*
+ * Empty slabs kept on the node list for a busy cache go back once the cache
+ * is idle; the slab holding a live object stays.
+ */
+static void flusher_frees_empty_slabs(struct kunit *test)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(FLUSH_WAIT_MS);
+	unsigned int i, n;
+	struct slab_cache *c;
+	void **p;
+
+	if (slabifier_param_min_partial() < 3)
+		kunit_skip(test, "needs min_partial of 3 or more");
+	c = slab_cache_create(slabifier_allocator(), buddy_page_allocator(),
+			      "flusher-empty", FLUSH_OBJ, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	n = 4 * flush_stats(c).objs_per_slab;
+	p = kunit_kcalloc(test, n, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < n; i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	slab_cache_free_bulk(c, n - 1, p + 1);
+	/* Kept for reuse while the cache is busy */
+	KUNIT_EXPECT_GT(test, flush_stats(c).num_slabs, 1UL);
+
+	while (flush_stats(c).num_slabs > 1 && !time_after(jiffies, end))
+		msleep(50);
+	KUNIT_EXPECT_EQ(test, flush_stats(c).num_slabs, 1UL);
+	KUNIT_EXPECT_EQ(test, flush_stats(c).active_objs, 1UL);
+	slab_cache_free(c, p[0]);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
 /* A cache destroyed while its flusher is queued takes it along. */
 static void flusher_cancelled_on_destroy(struct kunit *test)
 {
@@ -121,6 +156,7 @@ static void flusher_off(struct kunit *test)
 
 static struct kunit_case flusher_cases[] = {
 	KUNIT_CASE(flusher_flushes_idle_cache),
+	KUNIT_CASE(flusher_frees_empty_slabs),
 	KUNIT_CASE(flusher_cancelled_on_destroy),
 	KUNIT_CASE(flusher_off),
 	{}

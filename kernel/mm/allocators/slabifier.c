@@ -98,8 +98,9 @@
  *    flush_interval seconds later: if any CPU took the slow path since it
  *    was armed or last looked, the cache is busy and the flusher looks
  *    again later; otherwise it flushes the per-CPU slabs of the cache, so
- *    that their objects can be used by other CPUs and empty slabs go back,
- *    and stops.  A cache nobody uses thus costs no timer and no work at
+ *    that their objects can be used by other CPUs, gives back every empty
+ *    slab (the min_partial kept on the node lists serve a busy cache, not
+ *    an idle one), and stops.  A cache nobody uses thus costs no timer and no work at
  *    all; a cache used once is flushed one interval later, and a system
  *    that is idle becomes quiescent.  The timer is deferrable: it does not
  *    wake an idle CPU by itself.
@@ -891,6 +892,24 @@ static struct mslab *sf_lookup(struct sf_cache *sc, const void *obj,
 }
 
 /*
+ * Is @obj the start of an object of @slab, a slab of @sc?  What
+ * sf_lookup() finds, without the checks that @slab already passed: for
+ * bulk frees, whose objects mostly come from a slab looked up before.
+ */
+static inline bool sf_in_slab(struct sf_cache *sc, struct mslab *slab,
+			      const void *obj)
+{
+	unsigned long off = (unsigned long)obj -
+			    (unsigned long)mslab_address(slab);
+	unsigned int idx;
+
+	if (off >= PAGE_SIZE << folio_order(mslab_folio(slab)))
+		return false;
+	idx = reciprocal_divide(off, sc->recip);
+	return idx < sf_read_counters(slab).objects && idx * sc->c.size == off;
+}
+
+/*
  * One-object slabs (§6)
  */
 
@@ -1367,15 +1386,19 @@ void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 		obj = p[i++];
 		if (!obj)
 			continue;
+		cpu = this_cpu_ptr(sc->cpu);
 		/* The run before may have looked this object up already */
-		slab = next ?: sf_lookup(sc, obj, &why);
+		slab = next;
 		next = NULL;
+		if (!slab && cpu->slab && sf_in_slab(sc, cpu->slab, obj))
+			slab = cpu->slab;
+		else if (!slab)
+			slab = sf_lookup(sc, obj, &why);
 		if (unlikely(!slab)) {
 			sf_report(sc, &sc->invalid_frees, "free of", obj, why,
 				  _RET_IP_);
 			continue;
 		}
-		cpu = this_cpu_ptr(sc->cpu);
 		if (slab == cpu->slab) {
 			if (unlikely(!sf_free_cpu(sc, cpu, obj)))
 				sf_double_free(sc, obj, _RET_IP_);
@@ -1385,10 +1408,12 @@ void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 		tail = obj;
 		cnt = 1;
 		while (i < nr && p[i] && p[i] != head) {
-			next = sf_lookup(sc, p[i], &why);
-			if (next != slab)
-				break;
-			next = NULL;
+			if (!sf_in_slab(sc, slab, p[i])) {
+				next = sf_lookup(sc, p[i], &why);
+				if (next != slab)
+					break;
+				next = NULL;
+			}
 			sf_set_fp(sc, p[i], head);
 			head = p[i++];
 			cnt++;
@@ -1603,12 +1628,39 @@ static void sf_flush_all(struct sf_cache *sc)
 	mutex_unlock(&sf_flush_mutex);
 }
 
+/* Give back every empty slab on the node lists.  Returns pages freed. */
+static unsigned long sf_free_empty(struct sf_cache *sc)
+{
+	struct mslab *slab, *tmp;
+	unsigned long flags, nr = 0;
+	LIST_HEAD(discard);
+	struct sf_node *n;
+	int nid;
+
+	for_each_node(nid) {
+		n = sc->node[nid];
+		if (!n || !READ_ONCE(n->nr_partial))
+			continue;
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
+			if (sf_read_counters(slab).inuse)
+				continue;
+			sf_remove_partial(n, slab);
+			list_add(&slab->slab_list, &discard);
+			nr += 1UL << folio_order(mslab_folio(slab));
+		}
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	sf_discard_list(sc, &discard);
+	return nr;
+}
+
 /*
  * The flusher of a cache (§10).  A cache whose CPUs took the slow path
  * since the last look is in use: look again later.  An idle one gets its
  * per-CPU slabs flushed, so that their free objects are on the partial
- * lists and empty slabs can go, and the flusher stops until the next slow
- * path arms it again.
+ * lists, then gives back the empty slabs the nodes kept for it (min_partial
+ * is for a cache in use), and stops until the next slow path arms it again.
  */
 static void sf_flusher_fn(struct work_struct *work)
 {
@@ -1631,6 +1683,7 @@ static void sf_flusher_fn(struct work_struct *work)
 	 */
 	smp_mb__after_atomic();
 	sf_flush_all(sc);
+	sf_free_empty(sc);
 }
 
 /**
@@ -1664,33 +1717,6 @@ static int sf_cpu_dead(unsigned int cpu)
 /*
  * Shrinking and defragmentation
  */
-
-/* Give back every empty slab on the node lists.  Returns pages freed. */
-static unsigned long sf_free_empty(struct sf_cache *sc)
-{
-	struct mslab *slab, *tmp;
-	unsigned long flags, nr = 0;
-	LIST_HEAD(discard);
-	struct sf_node *n;
-	int nid;
-
-	for_each_node(nid) {
-		n = sc->node[nid];
-		if (!n || !READ_ONCE(n->nr_partial))
-			continue;
-		spin_lock_irqsave(&n->list_lock, flags);
-		list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
-			if (sf_read_counters(slab).inuse)
-				continue;
-			sf_remove_partial(n, slab);
-			list_add(&slab->slab_list, &discard);
-			nr += 1UL << folio_order(mslab_folio(slab));
-		}
-		spin_unlock_irqrestore(&n->list_lock, flags);
-	}
-	sf_discard_list(sc, &discard);
-	return nr;
-}
 
 /*
  * A new place for a moved object: in the CPU slab or a partial slab, never
