@@ -30,6 +30,7 @@ FOOT = re.compile(r"bench: test=footprint alloc=(\S+) size=(\d+) n=\d+ rep=\d+ "
                   r"objs=(\d+) pages=(\d+)")
 START = re.compile(r"bench: start (.*)")
 SYS = re.compile(r"bench-sys: (.*)")
+SLABS = re.compile(r"bench-slab: (.*)")
 
 TESTS = ["alloc_free", "n_alloc_n_free", "bulk", "remote_free"]
 PHASES = ["n_alloc", "n_free"]
@@ -115,10 +116,22 @@ def summary_ratios(table):
 
 def parse_sys(text):
     """{phase: {key: value}}, workloads, idle counters, from bench-sys lines."""
-    d = {"phases": {}, "workloads": {}, "idle": None, "info": {}}
+    d = {"phases": {}, "workloads": {}, "idle": None, "info": {},
+         "caches": {}}
     if not text:
         return d
     for line in text.splitlines():
+        m = SLABS.search(line)
+        if m:
+            kv = dict(p.split("=", 1) for p in m.group(1).split() if "=" in p)
+            try:
+                kb = int(kv["slabs"]) * int(kv["pages_per_slab"]) * 4
+                objs = int(kv["active"])
+            except (KeyError, ValueError):
+                continue
+            d["caches"].setdefault(kv["phase"], {})[kv.get("cache")] = \
+                (kb, objs)
+            continue
         m = SYS.search(line)
         if not m:
             continue
@@ -134,6 +147,33 @@ def parse_sys(text):
         else:
             d["info"].update(kv)
     return d
+
+
+def md_cache_profile(su, mo, top=12):
+    """Where the memory goes: the caches whose slabs differ most, by phase."""
+    md = []
+    for ph in mo["caches"]:
+        a, b = su["caches"].get(ph), mo["caches"][ph]
+        if not a:
+            continue
+        names = set(a) | set(b)
+        rows = sorted(names, key=lambda n: -abs(b.get(n, (0, 0))[0] -
+                                                 a.get(n, (0, 0))[0]))[:top]
+        md += [f"Slab memory by cache, {ph} (/proc/slabinfo: slabs × "
+               f"pages per slab × 4 kB; all caches: SLUB "
+               f"{sum(v[0] for v in a.values())} kB, MODSLAB "
+               f"{sum(v[0] for v in b.values())} kB), the {top} that differ "
+               "most:", "",
+               "| cache | SLUB kB | SLUB objects | MODSLAB kB | "
+               "MODSLAB objects | MODSLAB − SLUB kB |",
+               "|---|---|---|---|---|---|"]
+        for n in rows:
+            x, y = a.get(n), b.get(n)
+            md.append(f"| {n} | {x[0] if x else '—'} | {x[1] if x else '—'} "
+                      f"| {y[0] if y else '—'} | {y[1] if y else '—'} | "
+                      f"{(y[0] if y else 0) - (x[0] if x else 0)} |")
+        md.append("")
+    return md
 
 
 def plot(report, flavour, label, table):
@@ -387,6 +427,7 @@ def main():
                    "slab memory is not accounted in /proc/meminfo there, so "
                    "no ratio is taken from that phase.", ""]
         js["slab_memory"] = round(med(slab_rs), 4) if slab_rs else None
+        md += md_cache_profile(su, mo)
         md += ["| workload | SLUB wall s | MODSLAB wall s | ratio | "
                "SLUB_TINY wall s |", "|---|---|---|---|---|"]
         wall_rs = []
@@ -433,9 +474,10 @@ def main():
                 su["idle"]["local_timer_irqs"],
                 "counter": "LOC (local timer interrupts) over "
                            f"{su['idle']['idle_s']} s idle"}
-        js["system"] = {c: sys_d[c] for c in sys_d}
-        if tiny:
-            js["system"]["slub_tiny"] = tiny
+        # The per-cache profile is in bench.md only
+        js["system"] = {c: {k: v for k, v in d.items() if k != "caches"}
+                        for c, d in list(sys_d.items()) +
+                        ([("slub_tiny", tiny)] if tiny else [])}
     js["system_status"] = status
 
     md += ["## Summary (bench.json)", "",
