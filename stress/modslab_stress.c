@@ -215,6 +215,12 @@ static atomic_long_t total_ops;
 static atomic_t running;
 static atomic_t reports;
 static unsigned long deadline;
+/*
+ * In the names of the caches a worker creates: a merged cache that was
+ * destroyed may leave its name behind in /sys/kernel/slab, so that a cache
+ * of the same name made by the next load could not be added there.
+ */
+static u32 load_id;
 
 static u64 stress_seed(const void *obj, u32 seq, u16 owner)
 {
@@ -647,7 +653,8 @@ static void stress_churn(struct stress_worker *w, bool again)
 		return;
 	r = get_random_u32();
 	w->own_size = 8 + r % 2041;
-	w->own_name = kasprintf(GFP_KERNEL, "stress_own_%u_%u", w->id, w->generation++);
+	w->own_name = kasprintf(GFP_KERNEL, "stress_own_%08x_%u_%u", load_id, w->id,
+				w->generation++);
 	if (w->own_name) {
 		int fail = stress_no_faults();
 
@@ -840,6 +847,7 @@ static int __init stress_init(void)
 			goto out_pool;
 	}
 	deadline = jiffies + seconds * HZ;
+	load_id = get_random_u32();
 	atomic_set(&running, nr_workers);
 	for (i = 0; i < nr_workers; i++) {
 		struct task_struct *t;
