@@ -99,6 +99,10 @@ static bool fail_create = true;
 module_param(fail_create, bool, 0444);
 MODULE_PARM_DESC(fail_create, "let fault injection fail the cache creations of the load too (N: only allocations)");
 
+static bool reuse;
+module_param(reuse, bool, 0444);
+MODULE_PARM_DESC(reuse, "first create a cache under the name of a merged cache just destroyed");
+
 static bool hold;
 module_param(hold, bool, 0644);
 MODULE_PARM_DESC(hold, "keep going past ops until this is N again (for what runs beside the load)");
@@ -821,6 +825,25 @@ static void stress_print(void)
 			SUM(node_req[nid]), SUM(node_hit[nid]));
 }
 
+/*
+ * A cache that merges with another, destroyed, then one of the same name
+ * that cannot merge: the first may have left its name in /sys/kernel/slab,
+ * which makes the second fail to be created.  Either outcome is correct;
+ * what is checked is that the allocator is still sound afterwards (the
+ * load, kmemleak).
+ */
+static void stress_reuse(void)
+{
+	struct kmem_cache *c;
+
+	c = kmem_cache_create("stress_reuse", 64, 0, 0, NULL);
+	kmem_cache_destroy(c);
+	c = kmem_cache_create("stress_reuse", 64, 0, SLAB_NO_MERGE, NULL);
+	pr_info("reuse: a cache of the name of a destroyed merged one is %s\n",
+		c ? "created" : "refused");
+	kmem_cache_destroy(c);
+}
+
 static int __init stress_init(void)
 {
 	unsigned int i;
@@ -830,6 +853,8 @@ static int __init stress_init(void)
 			   STRESS_MAX_WORKERS);
 	if (!live || !ops)
 		return -EINVAL;
+	if (reuse)
+		stress_reuse();
 	for (i = 0; i < STRESS_NR_CACHES; i++) {
 		caches[i].cache = kmem_cache_create(caches[i].name, caches[i].size,
 						    0, caches[i].flags, caches[i].ctor);
