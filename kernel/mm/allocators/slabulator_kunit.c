@@ -53,6 +53,27 @@ static void kmalloc_sizes(struct kunit *test)
 	}
 }
 
+/*
+ * The kmalloc cache of @size: "kmalloc-<size>", or with random kmalloc
+ * caches one of its copies, "kmalloc-rnd-<nn>-<size>".
+ */
+static bool kmalloc_cache_of_size(struct kmem_cache *s, unsigned int size)
+{
+	const char *rnd = "kmalloc-rnd-00";
+	char want[32];
+
+	if (s->object_size != size)
+		return false;
+	snprintf(want, sizeof(want), "kmalloc-%u", size);
+	if (!strcmp(s->name, want))
+		return true;
+	snprintf(want, sizeof(want), "-%u", size);
+	return IS_ENABLED(CONFIG_RANDOM_KMALLOC_CACHES) &&
+	       strstarts(s->name, "kmalloc-rnd-") &&
+	       strlen(s->name) > strlen(rnd) &&
+	       !strcmp(s->name + strlen(rnd), want);
+}
+
 /* The 96 and 192 byte caches exist and serve the sizes between. */
 static void kmalloc_non_power_of_two(struct kunit *test)
 {
@@ -60,12 +81,40 @@ static void kmalloc_non_power_of_two(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_EXPECT_STREQ(test, virt_to_slab(a)->slab_cache->name, "kmalloc-96");
-	KUNIT_EXPECT_STREQ(test, virt_to_slab(b)->slab_cache->name, "kmalloc-192");
+	KUNIT_EXPECT_TRUE(test,
+			  kmalloc_cache_of_size(virt_to_slab(a)->slab_cache, 96));
+	KUNIT_EXPECT_TRUE(test,
+			  kmalloc_cache_of_size(virt_to_slab(b)->slab_cache, 192));
 	KUNIT_EXPECT_EQ(test, ksize(a), (size_t)96);
 	KUNIT_EXPECT_EQ(test, ksize(b), (size_t)192);
 	kfree(a);
 	kfree(b);
+}
+
+/*
+ * CONFIG_RANDOM_KMALLOC_CACHES: every copy of a kmalloc size exists, has
+ * its own name and serves objects from its own slabs.
+ */
+static void kmalloc_random_copies(struct kunit *test)
+{
+	unsigned int idx = kmalloc_index(64), i;
+	struct kmem_cache *s;
+	void *p;
+
+	if (!IS_ENABLED(CONFIG_RANDOM_KMALLOC_CACHES))
+		kunit_skip(test, "needs CONFIG_RANDOM_KMALLOC_CACHES");
+	for (i = KMALLOC_RANDOM_START; i <= KMALLOC_RANDOM_END; i++) {
+		s = kmalloc_caches[i][idx];
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		KUNIT_EXPECT_TRUE(test, kmalloc_cache_of_size(s, 64));
+		if (i > KMALLOC_RANDOM_START)
+			KUNIT_EXPECT_STRNEQ(test, s->name,
+					    kmalloc_caches[i - 1][idx]->name);
+		p = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_PTR_EQ(test, virt_to_slab(p)->slab_cache, s);
+		kmem_cache_free(s, p);
+	}
 }
 
 static void kmalloc_zero_and_null(struct kunit *test)
@@ -364,6 +413,7 @@ static void cache_merging(struct kunit *test)
 static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(kmalloc_sizes),
 	KUNIT_CASE(kmalloc_non_power_of_two),
+	KUNIT_CASE(kmalloc_random_copies),
 	KUNIT_CASE(kmalloc_zero_and_null),
 	KUNIT_CASE(kmalloc_large_pass_through),
 	KUNIT_CASE(krealloc_keeps_contents),
