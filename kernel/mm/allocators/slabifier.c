@@ -94,16 +94,17 @@
  *
  * 10. No reaper; an idle flusher.  Nothing scans all caches periodically.
  *    Each cache has a deferrable delayed work item, armed by the slow path
- *    when it is not armed already (one bit test per slow path).  It fires
- *    flush_interval seconds later: if any CPU took the slow path since it
- *    was armed or last looked, the cache is busy and the flusher looks
- *    again later; otherwise it flushes the per-CPU slabs of the cache, so
+ *    when it is not armed already (one bit test per slow path, and a
+ *    per-CPU time stamp).  It fires flush_interval seconds later: if a CPU
+ *    took the slow path less than flush_interval ago, the cache is busy and
+ *    the flusher looks again when that much time will have passed since
+ *    the last call; otherwise it flushes the per-CPU slabs of the cache, so
  *    that their objects can be used by other CPUs, gives back every empty
  *    slab (the min_partial kept on the node lists serve a busy cache, not
- *    an idle one), and stops.  A cache nobody uses thus costs no timer and no work at
- *    all; a cache used once is flushed one interval later, and a system
- *    that is idle becomes quiescent.  The timer is deferrable: it does not
- *    wake an idle CPU by itself.
+ *    an idle one), and stops.  A cache nobody uses thus costs no timer and
+ *    no work at all; a cache used once is flushed one interval later, and
+ *    a system that is idle becomes quiescent.  The timer is deferrable: it
+ *    does not wake an idle CPU by itself.
  *
  * 11. Moving objects.  slab_cache_shrink() with a move callback empties
  *    sparse slabs (at most a quarter in use): sparse slabs go to the tail
@@ -176,14 +177,14 @@
  * @lock: protects the fields below against this CPU; see §5.
  * @freelist: free objects of @slab that only this CPU may hand out.
  * @slab: the active slab, frozen, or NULL.
- * @slow: slow path calls on this CPU, so the flusher can tell an active
- *	cache from an idle one (§10).
+ * @slow_at: jiffies of this CPU's last slow path call, so that the flusher
+ *	can tell how long the cache has been idle (§10).
  */
 struct sf_cpu {
 	local_lock_t	lock;
 	void		*freelist;
 	struct mslab	*slab;
-	unsigned long	slow;
+	unsigned long	slow_at;
 };
 
 /**
@@ -237,7 +238,6 @@ struct sf_node {
  * @flusher: deferred work that flushes the per-CPU slabs once the cache
  *	has gone idle (§10).
  * @flusher_armed: bit 0 set while @flusher is queued or running.
- * @flusher_seen: sum of the CPUs' slow path counts at the last check.
  * @node: per-node state, indexed by node id.
  */
 struct sf_cache {
@@ -275,7 +275,6 @@ struct sf_cache {
 	struct list_head	list;
 	struct delayed_work	flusher;
 	unsigned long		flusher_armed;
-	unsigned long		flusher_seen;
 	struct sf_node		*node[];
 };
 
@@ -970,22 +969,23 @@ static unsigned long sf_flush_delay(void)
 	return round_jiffies_relative(READ_ONCE(sf_flush_interval) * HZ);
 }
 
-/* Slow path calls of all CPUs so far. */
-static unsigned long sf_slow_calls(struct sf_cache *sc)
+/*
+ * Jiffies since the last slow path call of any CPU.  A CPU that stamps its
+ * call while this runs counts as just now.
+ */
+static unsigned long sf_idle_for(struct sf_cache *sc)
 {
-	unsigned long sum = 0;
+	unsigned long now = jiffies, idle = ULONG_MAX, d;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(sc->cpu, cpu)->slow);
-	return sum;
+	for_each_possible_cpu(cpu) {
+		d = now - READ_ONCE(per_cpu_ptr(sc->cpu, cpu)->slow_at);
+		idle = min(idle, (long)d < 0 ? 0 : d);
+	}
+	return idle;
 }
 
-/*
- * Queue the cache's flusher unless it is queued or flushing is off.  The
- * count of slow path calls now is what the flusher compares with, so that
- * a cache used once is flushed one interval later.
- */
+/* Queue the cache's flusher unless it is queued or flushing is off. */
 static noinline void sf_arm_flusher(struct sf_cache *sc)
 {
 	/* Before the workqueues exist, the next slow path arms it */
@@ -993,7 +993,6 @@ static noinline void sf_arm_flusher(struct sf_cache *sc)
 		return;
 	if (test_and_set_bit(0, &sc->flusher_armed))
 		return;
-	WRITE_ONCE(sc->flusher_seen, sf_slow_calls(sc));
 	queue_delayed_work(sf_flusher_wq, &sc->flusher, sf_flush_delay());
 }
 
@@ -1001,7 +1000,7 @@ static noinline void sf_arm_flusher(struct sf_cache *sc)
 static __always_inline void sf_note_slow(struct sf_cache *sc,
 					 struct sf_cpu *c)
 {
-	WRITE_ONCE(c->slow, c->slow + 1);
+	WRITE_ONCE(c->slow_at, jiffies);
 	if (unlikely(!READ_ONCE(sc->flusher_armed)))
 		sf_arm_flusher(sc);
 }
@@ -1657,22 +1656,22 @@ static unsigned long sf_free_empty(struct sf_cache *sc)
 
 /*
  * The flusher of a cache (§10).  A cache whose CPUs took the slow path
- * since the last look is in use: look again later.  An idle one gets its
- * per-CPU slabs flushed, so that their free objects are on the partial
- * lists, then gives back the empty slabs the nodes kept for it (min_partial
- * is for a cache in use), and stops until the next slow path arms it again.
+ * less than flush_interval ago is in use: look again once the interval has
+ * passed since that last call.  An idle one gets its per-CPU slabs flushed,
+ * so that their free objects are on the partial lists, then gives back the
+ * empty slabs the nodes kept for it (min_partial is for a cache in use),
+ * and stops until the next slow path arms it again.
  */
 static void sf_flusher_fn(struct work_struct *work)
 {
 	struct sf_cache *sc = container_of(to_delayed_work(work),
 					   struct sf_cache, flusher);
-	unsigned long seen = sf_slow_calls(sc);
+	unsigned long interval = READ_ONCE(sf_flush_interval) * HZ;
+	unsigned long idle = sf_idle_for(sc);
 
-	if (seen != READ_ONCE(sc->flusher_seen) &&
-	    READ_ONCE(sf_flush_interval)) {
-		WRITE_ONCE(sc->flusher_seen, seen);
+	if (idle < interval) {
 		queue_delayed_work(sf_flusher_wq, &sc->flusher,
-				   sf_flush_delay());
+				   round_jiffies_up_relative(interval - idle));
 		return;
 	}
 	clear_bit(0, &sc->flusher_armed);
@@ -2061,8 +2060,10 @@ static struct slab_cache *slabifier_create(struct slab_allocator *sa,
 	sc->cpu = alloc_percpu(struct sf_cpu);
 	if (!sc->cpu)
 		goto fail_percpu;
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		local_lock_init(&per_cpu_ptr(sc->cpu, cpu)->lock);
+		per_cpu_ptr(sc->cpu, cpu)->slow_at = jiffies;
+	}
 
 	for_each_node(nid) {
 		n = kzalloc_node(sizeof(*n), GFP_KERNEL, nid);

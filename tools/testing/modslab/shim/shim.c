@@ -391,6 +391,7 @@ bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *d,
 	if (shim_nr_delayed == SHIM_MAX_DELAYED)
 		shim_fail("more than %d delayed work items queued", SHIM_MAX_DELAYED);
 	d->pending = true;
+	d->due = jiffies + delay;
 	shim_delayed[shim_nr_delayed++] = d;
 	return true;
 }
@@ -411,8 +412,8 @@ bool cancel_delayed_work_sync(struct delayed_work *d)
 }
 
 /*
- * Time passes: run the delayed work queued so far (not what it queues),
- * on the first online CPU.
+ * Time passes: jiffies reach the time the last of the delayed work queued
+ * so far is due, and it runs (not what it queues), on the first online CPU.
  */
 void shim_run_delayed_work(void)
 {
@@ -421,8 +422,11 @@ void shim_run_delayed_work(void)
 
 	memcpy(batch, shim_delayed, n * sizeof(*batch));
 	shim_nr_delayed = 0;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		batch[i]->pending = false;
+		if ((long)(batch[i]->due - jiffies) > 0)
+			jiffies = batch[i]->due;
+	}
 	for (i = 0; i < n; i++)
 		queue_work_on(__builtin_ctzl(shim_cpu_online), system_unbound_wq,
 			      &batch[i]->work);

@@ -485,10 +485,11 @@ struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int flags,
 bool queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *w);
 static inline bool flush_work(struct work_struct *w) { might_sleep(); return true; }
 /*
- * Delayed work waits until the test lets time pass (shim_run_delayed_work),
- * then runs as an unbound kworker on CPU 0.
+ * Delayed work waits until the test lets time pass (shim_run_delayed_work:
+ * jiffies move on to when the last of them is due), then runs as an
+ * unbound kworker on CPU 0.
  */
-struct delayed_work { struct work_struct work; bool pending; };
+struct delayed_work { struct work_struct work; bool pending; unsigned long due; };
 #define INIT_DELAYED_WORK(d, f)	((d)->work.func = (f), (d)->pending = false)
 #define INIT_DEFERRABLE_WORK(d, f)	INIT_DELAYED_WORK(d, f)
 #define to_delayed_work(w)	container_of(w, struct delayed_work, work)
@@ -499,6 +500,7 @@ bool cancel_delayed_work_sync(struct delayed_work *d);
 void shim_run_delayed_work(void);
 #define HZ			100
 #define round_jiffies_relative(j)	(j)
+#define round_jiffies_up_relative(j)	(j)
 
 typedef int (*initcall_t)(void);
 #define __shim_initcall(fn) \
