@@ -278,9 +278,19 @@ static const char *stress_name(struct stress_slot *s)
 	return s->cache ? "own cache" : "kmalloc";
 }
 
+/*
+ * The node of an object's page.  The allocator may change other bits of the
+ * page's flags meanwhile (non-atomically, under its own locks); the node
+ * bits stay.
+ */
+static int stress_nid(const void *obj)
+{
+	return data_race(page_to_nid(virt_to_page(obj)));
+}
+
 static void stress_count_free(struct stress_worker *w, const void *obj)
 {
-	if (page_to_nid(virt_to_page(obj)) != numa_node_id())
+	if (stress_nid(obj) != numa_node_id())
 		w->c.xnode_frees++;
 }
 
@@ -532,7 +542,7 @@ static void stress_alloc_node(struct stress_worker *w, struct stress_slot *s, u3
 		return;
 	}
 	w->c.node_req[nid]++;
-	if (page_to_nid(virt_to_page(s->obj)) == nid)
+	if (stress_nid(s->obj) == nid)
 		w->c.node_hit[nid]++;
 	stress_fill_slot(w, s, STRESS_GFP);
 }
