@@ -278,13 +278,10 @@ static const char *stress_name(struct stress_slot *s)
 	return s->cache ? "own cache" : "kmalloc";
 }
 
-/*
- * The node of an object's page.  The allocator may change other bits of the
- * page's flags meanwhile (non-atomically, under its own locks); the node
- * bits stay.
- */
+/* The node of an object's page */
 static int stress_nid(const void *obj)
 {
+	/* The allocator may change other bits of the flags: the node's stay */
 	return data_race(page_to_nid(virt_to_page(obj)));
 }
 
