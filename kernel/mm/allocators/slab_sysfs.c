@@ -200,7 +200,14 @@ int sysfs_slab_add(struct kmem_cache *s)
 	s->kobj.kset = slab_kset;
 	err = kobject_init_and_add(&s->kobj, &slab_ktype, NULL, "%s", s->name);
 	if (err) {
-		kobject_put(&s->kobj);
+		/*
+		 * Not kobject_put(): its release would free the cache and its
+		 * name, which the caller of a failed create frees again.  Only
+		 * the kobject's own name is left to free.
+		 */
+		kfree_const(s->kobj.name);
+		s->kobj.name = NULL;
+		s->kobj.state_initialized = 0;
 		return err;
 	}
 	kobject_uevent(&s->kobj, KOBJ_ADD);
