@@ -853,6 +853,24 @@ static void sf_double_free(struct sf_cache *sc, const void *obj,
 }
 
 /*
+ * Is @obj the start of an object of @slab, a slab of @sc?  The last check
+ * of sf_lookup(), and all that bulk frees need for objects of a slab they
+ * looked up before.
+ */
+static inline bool sf_in_slab(struct sf_cache *sc, struct mslab *slab,
+			      const void *obj)
+{
+	unsigned long off = (unsigned long)obj -
+			    (unsigned long)mslab_address(slab);
+	unsigned int idx;
+
+	if (off >= PAGE_SIZE << folio_order(mslab_folio(slab)))
+		return false;
+	idx = reciprocal_divide(off, sc->recip);
+	return idx < sf_read_counters(slab).objects && idx * sc->c.size == off;
+}
+
+/*
  * Find the slab of @obj and check that @obj is the start of an object of
  * @sc.  Returns NULL with a reason otherwise.
  */
@@ -861,7 +879,6 @@ static struct mslab *sf_lookup(struct sf_cache *sc, const void *obj,
 {
 	struct folio *folio;
 	struct mslab *slab;
-	unsigned int off, idx;
 
 	if (IS_ERR(obj)) {
 		*why = "an error pointer";
@@ -881,31 +898,11 @@ static struct mslab *sf_lookup(struct sf_cache *sc, const void *obj,
 		*why = "an object of another cache";
 		return NULL;
 	}
-	off = obj - mslab_address(slab);
-	idx = reciprocal_divide(off, sc->recip);
-	if (idx >= sf_read_counters(slab).objects || idx * sc->c.size != off) {
+	if (!sf_in_slab(sc, slab, obj)) {
 		*why = "not the start of an object";
 		return NULL;
 	}
 	return slab;
-}
-
-/*
- * Is @obj the start of an object of @slab, a slab of @sc?  What
- * sf_lookup() finds, without the checks that @slab already passed: for
- * bulk frees, whose objects mostly come from a slab looked up before.
- */
-static inline bool sf_in_slab(struct sf_cache *sc, struct mslab *slab,
-			      const void *obj)
-{
-	unsigned long off = (unsigned long)obj -
-			    (unsigned long)mslab_address(slab);
-	unsigned int idx;
-
-	if (off >= PAGE_SIZE << folio_order(mslab_folio(slab)))
-		return false;
-	idx = reciprocal_divide(off, sc->recip);
-	return idx < sf_read_counters(slab).objects && idx * sc->c.size == off;
 }
 
 /*
