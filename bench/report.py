@@ -422,6 +422,13 @@ def main():
                       f"{t.get('Slab_kb', '—')} | "
                       f"{fmt(ratio(b.get('Slab_kb'), t.get('Slab_kb')))} |")
         md.append("")
+        waits = [f"{ph} {k['phases'][ph]['settled_s']} s ({n})"
+                 for n, k in (("SLUB", su), ("MODSLAB", mo))
+                 for ph in k["phases"] if "settled_s" in k["phases"][ph]]
+        if waits:
+            md += ["Phases taken once `Slab:` held still for a second "
+                   "(RCU callbacks freeing inodes and dentries), after: " +
+                   ", ".join(waits) + ".", ""]
         if any(not mo["phases"][p].get("Slab_kb") for p in mo["phases"]):
             md += ["The MODSLAB kernel reports `Slab: 0` in some phase: its "
                    "slab memory is not accounted in /proc/meminfo there, so "

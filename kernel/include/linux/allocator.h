@@ -299,6 +299,7 @@ typedef enum slab_move_result (*slab_move_fn)(struct slab_cache *c, void *old,
  * @size: stride of objects in a slab.
  * @objs_per_slab: objects in one slab.
  * @order: slabs are 2^@order pages.
+ * @min_partial: partial slabs a node keeps even when they are empty.
  * @double_frees: double frees detected and ignored.
  * @invalid_frees: frees of pointers that are not objects of the cache.
  */
@@ -313,6 +314,7 @@ struct slab_cache_stats {
 	unsigned int	size;
 	unsigned int	objs_per_slab;
 	unsigned int	order;
+	unsigned int	min_partial;
 	unsigned long	double_frees;
 	unsigned long	invalid_frees;
 };

@@ -99,11 +99,13 @@ static void flusher_frees_empty_slabs(struct kunit *test)
 	struct slab_cache *c;
 	void **p;
 
-	if (slabifier_param_min_partial() < 3)
-		kunit_skip(test, "needs min_partial of 3 or more");
 	c = slab_cache_create(slabifier_allocator(), buddy_page_allocator(),
 			      "flusher-empty", FLUSH_OBJ, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	if (flush_stats(c).min_partial < 3) {
+		slab_cache_destroy(c);
+		kunit_skip(test, "needs min_partial of 3 or more");
+	}
 	n = 4 * flush_stats(c).objs_per_slab;
 	p = kunit_kcalloc(test, n, sizeof(*p), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);

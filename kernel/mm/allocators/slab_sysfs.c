@@ -63,6 +63,7 @@ SLAB_STAT_ATTR(slabs, num_slabs);
 SLAB_STAT_ATTR(partial, partial_slabs);
 SLAB_STAT_ATTR(objs_per_slab, objs_per_slab);
 SLAB_STAT_ATTR(order, order);
+SLAB_STAT_ATTR(min_partial, min_partial);
 
 #define SLAB_FIELD_ATTR(_name, _expr)					\
 static ssize_t _name##_show(struct kmem_cache *s, char *buf)		\
@@ -128,6 +129,7 @@ static struct attribute *slab_attrs[] = {
 	&partial_attr.attr,
 	&objs_per_slab_attr.attr,
 	&order_attr.attr,
+	&min_partial_attr.attr,
 	&object_size_attr.attr,
 	&slab_size_attr.attr,
 	&align_attr.attr,

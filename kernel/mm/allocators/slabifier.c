@@ -227,7 +227,8 @@ struct sf_node {
  * @random_seq: with CONFIG_SLAB_FREELIST_RANDOM, the order in which the
  *	objects of a new slab are linked into its free list (§12); NULL for
  *	one-object slabs.
- * @min_partial: partial slabs a node keeps even when they are empty.
+ * @min_partial: partial slabs a node keeps even when they are empty: the
+ *	min_partial parameter divided by the pages of a slab, at least one.
  * @allocflags: gfp bits added to every page allocation.
  * @vmstat: the node counter the slab pages are accounted to.
  * @nr_hooks: number of @hooks.
@@ -354,7 +355,7 @@ MODULE_PARM_DESC(max_order,
 		 "Largest order chosen to reach min_objects (min_order-MAX_PAGE_ORDER, default 3); a larger object gets the smallest order that holds it");
 module_param_cb(min_partial, &sf_param_ops, &sf_min_partial, 0644);
 MODULE_PARM_DESC(min_partial,
-		 "Partial slabs a node keeps when they become empty (0-64, default 5)");
+		 "Pages of partial slabs a node keeps when they become empty, at least one slab (0-64, default 5)");
 module_param_cb(flush_interval, &sf_param_ops, &sf_flush_interval, 0644);
 MODULE_PARM_DESC(flush_interval,
 		 "Seconds a cache must stay idle before its per-CPU slabs are flushed (0-3600, default 10; 0: never)");
@@ -1536,6 +1537,7 @@ static void slabifier_stats(struct slab_cache *c, struct slab_cache_stats *st)
 	st->size = c->size;
 	st->objs_per_slab = sc->objects;
 	st->order = sc->order;
+	st->min_partial = READ_ONCE(sc->min_partial);
 	st->double_frees = atomic_long_read(&sc->double_frees);
 	st->invalid_frees = atomic_long_read(&sc->invalid_frees);
 }
@@ -1920,6 +1922,20 @@ static unsigned int sf_calc_order(unsigned int stride)
 	return max_t(unsigned int, min_order, get_order(stride));
 }
 
+/*
+ * Empty slabs a node keeps for a busy cache: as many pages' worth whatever
+ * the slab size, so that a cache of 32 KiB slabs does not sit on 160 KiB
+ * of empty ones where a cache of 4 KiB slabs keeps 20 KiB.  At least one,
+ * unless the parameter is 0: a cache that empties and refills one slab
+ * should not hit the page allocator each time.
+ */
+static unsigned int sf_calc_min_partial(unsigned int order)
+{
+	unsigned int pages = READ_ONCE(sf_min_partial);
+
+	return pages ? max(1U, pages >> order) : 0;
+}
+
 static int sf_layout(struct sf_cache *sc, const char *name, unsigned int size,
 		     const struct slab_cache_args *args)
 {
@@ -2071,7 +2087,7 @@ static struct slab_cache *slabifier_create(struct slab_allocator *sa,
 		sc->node[nid] = n;
 	}
 
-	sc->min_partial = READ_ONCE(sf_min_partial);
+	sc->min_partial = sf_calc_min_partial(sc->order);
 	if (args->flags & SLAB_RECLAIM_ACCOUNT) {
 		sc->allocflags = __GFP_RECLAIMABLE;
 		sc->vmstat = NR_SLAB_RECLAIMABLE_B;

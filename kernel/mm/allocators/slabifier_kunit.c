@@ -647,7 +647,7 @@ static void slabifier_empty_slabs_given_back(struct kunit *test)
 	for (i = 0; i < nr; i++)
 		slab_cache_free(c, p[i]);
 	/* Each node keeps min_partial slabs, each CPU its active one */
-	kept = (long)(slabifier_param_min_partial() + num_online_cpus()) << st.order;
+	kept = (long)(st.min_partial + num_online_cpus()) << st.order;
 	KUNIT_EXPECT_LE(test, tpa_pages(t), kept);
 	/* Active slabs count as in use until they are flushed */
 	KUNIT_EXPECT_LE(test, stats(c).active_slabs, (unsigned long)num_online_cpus());
@@ -662,6 +662,44 @@ static void slabifier_empty_slabs_given_back(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, t->released);
 	page_allocator_put(&t->pa);
 	KUNIT_EXPECT_TRUE(test, t->released);
+}
+
+/*
+ * The empty slabs a node keeps are bounded in pages, not in slabs: a cache
+ * of large slabs keeps fewer of them, but always one.
+ */
+static void slabifier_empty_slabs_kept_by_pages(struct kunit *test)
+{
+	static const unsigned int kept_sizes[] = { 64, 1024, 2048, 4096 };
+	unsigned int pages = slabifier_param_min_partial();
+	struct tpa *t = tpa_new(test);
+	struct slab_cache_stats st;
+	struct slab_cache *c;
+	unsigned int i, k, nr;
+	void **p;
+
+	for (k = 0; k < ARRAY_SIZE(kept_sizes); k++) {
+		c = mk(test, &t->pa, kept_sizes[k], NULL);
+		st = stats(c);
+		KUNIT_EXPECT_LE(test, st.min_partial << st.order,
+				max(pages, 1U << st.order));
+		if (pages)
+			KUNIT_EXPECT_GE(test, st.min_partial, 1U);
+		nr = 3 * (st.min_partial + 2) * st.objs_per_slab;
+		p = objarray(test, nr);
+		for (i = 0; i < nr; i++) {
+			p[i] = slab_cache_alloc(c, GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		}
+		slab_cache_free_bulk(c, nr, p);
+		st = stats(c);
+		/* Nothing in use: what is left is kept or some CPU's slab */
+		KUNIT_EXPECT_LE(test, st.partial_slabs, (unsigned long)st.min_partial);
+		KUNIT_EXPECT_LE(test, st.num_slabs - st.partial_slabs,
+				(unsigned long)num_online_cpus());
+		KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	}
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
 }
 
 static void slabifier_cache_holds_page_allocator(struct kunit *test)
@@ -883,7 +921,7 @@ static void slabifier_single_object_slabs(struct kunit *test)
 	struct tpa *t = tpa_new(test);
 	struct slab_cache *c = mk(test, &t->pa, size, NULL);
 	struct slab_cache_stats st = stats(c);
-	unsigned int i, nr = slabifier_param_min_partial() + 4;
+	unsigned int i, nr = st.min_partial + 4;
 	void **p = objarray(test, nr);
 
 	KUNIT_EXPECT_EQ(test, st.objs_per_slab, 1U);
@@ -899,8 +937,7 @@ static void slabifier_single_object_slabs(struct kunit *test)
 	for (i = 0; i < nr; i++)
 		slab_cache_free(c, p[i]);
 	/* Empty slabs beyond the node's minimum went back at once */
-	KUNIT_EXPECT_EQ(test, tpa_pages(t),
-			(long)slabifier_param_min_partial() << st.order);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), (long)st.min_partial << st.order);
 
 	/* Double free: reported once, nothing else happens */
 	p[0] = slab_cache_alloc(c, GFP_KERNEL);
@@ -1621,6 +1658,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_page_type),
 	KUNIT_CASE(slabifier_partial_reuse),
 	KUNIT_CASE(slabifier_empty_slabs_given_back),
+	KUNIT_CASE(slabifier_empty_slabs_kept_by_pages),
 	KUNIT_CASE(slabifier_cache_holds_page_allocator),
 	KUNIT_CASE(slabifier_page_allocator_fails),
 	KUNIT_CASE(slabifier_many_caches),
