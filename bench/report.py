@@ -141,7 +141,8 @@ def parse_sys(text):
             d["phases"][ph] = {k: int(v) for k, v in kv.items()}
         elif "workload" in kv:
             w = kv.pop("workload")
-            d["workloads"][w] = {k: int(v) for k, v in kv.items()}
+            run = {k: int(v) for k, v in kv.items()}
+            d["workloads"].setdefault(w, []).append(run)
         elif "idle_s" in kv:
             d["idle"] = {k: int(v) for k, v in kv.items()}
         else:
@@ -435,20 +436,36 @@ def main():
                    "no ratio is taken from that phase.", ""]
         js["slab_memory"] = round(med(slab_rs), 4) if slab_rs else None
         md += md_cache_profile(su, mo)
-        md += ["| workload | SLUB wall s | MODSLAB wall s | ratio | "
-               "SLUB_TINY wall s |", "|---|---|---|---|---|"]
+        md += ["Each workload ran "
+               f"{su['info'].get('wreps', 1)} times per kernel: the wall "
+               "time is the median [min..max] of the runs; pages are what "
+               "the page allocator handed out during a run (median).",
+               "",
+               "| workload | SLUB wall s | MODSLAB wall s | ratio | "
+               "SLUB_TINY wall s | SLUB pages | MODSLAB pages |",
+               "|---|---|---|---|---|---|---|"]
         wall_rs = []
+
+        def runs(k, w, key):
+            return [r[key] for r in (k or {"workloads": {}})["workloads"]
+                    .get(w, []) if key in r]
+
+        def spread(v):
+            return (f"{med(v) / 100:.2f} [{min(v) / 100:.2f}.."
+                    f"{max(v) / 100:.2f}]" if v else "—")
+
         for w in su["workloads"]:
-            a, b = su["workloads"][w], mo["workloads"].get(w)
-            if not b:
+            a, b = runs(su, w, "wall_cs"), runs(mo, w, "wall_cs")
+            if not a or not b:
                 continue
-            r = ratio(b.get("wall_cs"), a.get("wall_cs"))
+            r = ratio(med(b), med(a))
             if r is not None:
                 wall_rs.append(r)
-            t = (tiny or {"workloads": {}})["workloads"].get(w)
-            md.append(f"| {w} | {a['wall_cs'] / 100:.2f} | "
-                      f"{b['wall_cs'] / 100:.2f} | {fmt(r)} | "
-                      f"{t['wall_cs'] / 100 if t else '—'} |")
+            pa, pb = runs(su, w, "pgalloc"), runs(mo, w, "pgalloc")
+            md.append(f"| {w} | {spread(a)} | {spread(b)} | {fmt(r)} | "
+                      f"{spread(runs(tiny, w, 'wall_cs'))} | "
+                      f"{round(med(pa)) if pa else '—'} | "
+                      f"{round(med(pb)) if pb else '—'} |")
         md.append("")
         js["workload_wall"] = round(med(wall_rs), 4) if wall_rs else None
         if su["idle"] and mo["idle"]:

@@ -14,7 +14,8 @@
 # Then bench/report.py writes bench.md, bench.json and the plots.
 #
 # Knobs (environment): REPS (5), PAIRS (1000000), SIZES (module default),
-# BENCH_ARGS (more module parameters), ROUNDS, FILES, IDLE (60 s), UML, SYSTEM, TINY,
+# BENCH_ARGS (more module parameters), ROUNDS, FILES, IDLE (60 s), WREPS
+# (5 runs of each workload), UML, SYSTEM, TINY,
 # CACHE (0: keep the cache-level logs of the last run, redo the rest).
 # A benchmark reports; it never fails on a figure.
 . "$(dirname "$0")/lib.sh"
@@ -26,6 +27,7 @@ BENCH_ARGS=${BENCH_ARGS:-}
 ROUNDS=${ROUNDS:-300}
 FILES=${FILES:-4000}
 IDLE=${IDLE:-60}
+WREPS=${WREPS:-5}
 UML=${UML:-1}
 CACHE=${CACHE:-1}
 SYSTEM=${SYSTEM:-1}
@@ -87,7 +89,7 @@ else
 fi
 
 # 3. Whole kernel: MODSLAB vs SLUB, back to back, same command
-syscmd="guest-bench-system $ROUNDS $FILES $IDLE"
+syscmd="guest-bench-system $ROUNDS $FILES $IDLE $WREPS"
 rm -f "$raw"/system* "$raw"/kernel-*
 if [ "$SYSTEM" != 1 ]; then
 	echo "not measured: SYSTEM=0" >"$raw/system.status"
