@@ -438,12 +438,9 @@ def main():
         md += md_cache_profile(su, mo)
         md += ["Each workload ran "
                f"{su['info'].get('wreps', 1)} times per kernel: the wall "
-               "time is the median [min..max] of the runs; pages are what "
-               "the page allocator handed out during a run (median).",
-               "",
+               "time is the median [min..max] of the runs.", "",
                "| workload | SLUB wall s | MODSLAB wall s | ratio | "
-               "SLUB_TINY wall s | SLUB pages | MODSLAB pages |",
-               "|---|---|---|---|---|---|---|"]
+               "SLUB_TINY wall s |", "|---|---|---|---|---|"]
         wall_rs = []
 
         def runs(k, w, key):
@@ -461,11 +458,8 @@ def main():
             r = ratio(med(b), med(a))
             if r is not None:
                 wall_rs.append(r)
-            pa, pb = runs(su, w, "pgalloc"), runs(mo, w, "pgalloc")
             md.append(f"| {w} | {spread(a)} | {spread(b)} | {fmt(r)} | "
-                      f"{spread(runs(tiny, w, 'wall_cs'))} | "
-                      f"{round(med(pa)) if pa else '—'} | "
-                      f"{round(med(pb)) if pb else '—'} |")
+                      f"{spread(runs(tiny, w, 'wall_cs'))} |")
         md.append("")
         js["workload_wall"] = round(med(wall_rs), 4) if wall_rs else None
         if su["idle"] and mo["idle"]:
