@@ -114,6 +114,12 @@ def summary_ratios(table):
     return out
 
 
+def ints(kv):
+    """The integer values of @kv; a value cut by a console message is left
+    out, not taken for a figure."""
+    return {k: int(v) for k, v in kv.items() if v.isdigit()}
+
+
 def parse_sys(text):
     """{phase: {key: value}}, workloads, idle counters, from bench-sys lines."""
     d = {"phases": {}, "workloads": {}, "idle": None, "info": {},
@@ -138,13 +144,12 @@ def parse_sys(text):
         kv = dict(p.split("=", 1) for p in m.group(1).split() if "=" in p)
         if "phase" in kv:
             ph = kv.pop("phase")
-            d["phases"][ph] = {k: int(v) for k, v in kv.items()}
+            d["phases"][ph] = ints(kv)
         elif "workload" in kv:
             w = kv.pop("workload")
-            run = {k: int(v) for k, v in kv.items()}
-            d["workloads"].setdefault(w, []).append(run)
+            d["workloads"].setdefault(w, []).append(ints(kv))
         elif "idle_s" in kv:
-            d["idle"] = {k: int(v) for k, v in kv.items()}
+            d["idle"] = ints(kv)
         else:
             d["info"].update(kv)
     return d
