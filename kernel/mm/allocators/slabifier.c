@@ -1352,6 +1352,15 @@ void slabifier_free(struct slab_cache *c, void *obj)
 }
 EXPORT_SYMBOL_GPL(slabifier_free);
 
+/* sf_lookup(), with a slab @hint checked first by offset alone */
+static struct mslab *sf_lookup_hint(struct sf_cache *sc, struct mslab *hint,
+				    const void *obj, const char **why)
+{
+	if (hint && sf_in_slab(sc, hint, obj))
+		return hint;
+	return sf_lookup(sc, obj, why);
+}
+
 /**
  * slabifier_free_bulk() - free several objects
  * @c: the cache.
@@ -1385,12 +1394,8 @@ void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 			continue;
 		cpu = this_cpu_ptr(sc->cpu);
 		/* The run before may have looked this object up already */
-		slab = next;
+		slab = next ?: sf_lookup_hint(sc, cpu->slab, obj, &why);
 		next = NULL;
-		if (!slab && cpu->slab && sf_in_slab(sc, cpu->slab, obj))
-			slab = cpu->slab;
-		else if (!slab)
-			slab = sf_lookup(sc, obj, &why);
 		if (unlikely(!slab)) {
 			sf_report(sc, &sc->invalid_frees, "free of", obj, why,
 				  _RET_IP_);
