@@ -36,10 +36,11 @@
  *
  *	stress: result workers=W ops=O pattern_errors=.. ctor_errors=..
  *	        zero_errors=.. typesafe_errors=.. alloc_failures=.. ...
- *	stress: node nid=N requested=R placed=P
+ *	stress: node nid=N requested=R placed=P low=L
  *
  * (the first on one line): R allocations asked for node N, P of them got
- * memory of node N.
+ * memory of node N, and L of the others were made while node N had no
+ * free memory above its low watermark.
  */
 
 #define pr_fmt(fmt) "stress: " fmt
@@ -196,6 +197,7 @@ struct stress_counts {
 	unsigned long moves;
 	unsigned long node_req[MAX_NUMNODES];
 	unsigned long node_hit[MAX_NUMNODES];
+	unsigned long node_low[MAX_NUMNODES];
 };
 
 struct stress_worker {
@@ -511,6 +513,28 @@ static void stress_alloc(struct stress_worker *w, struct stress_slot *s, u32 r)
 	}
 }
 
+/*
+ * Is @nid out of memory for our allocations: every zone of it at or below
+ * its low watermark plus what it keeps back for GFP_KERNEL?  The page
+ * allocator then takes the pages from another node, whatever the slab
+ * allocator asked for.  Looked at after the fact, so a node that has just
+ * recovered counts as having had memory.
+ */
+static bool stress_node_low(int nid)
+{
+	enum zone_type high = gfp_zone(STRESS_GFP);
+	pg_data_t *pgdat = NODE_DATA(nid);
+	struct zone *z;
+
+	for (z = pgdat->node_zones; z <= pgdat->node_zones + high; z++) {
+		if (populated_zone(z) &&
+		    zone_page_state(z, NR_FREE_PAGES) >
+		    low_wmark_pages(z) + z->lowmem_reserve[high])
+			return false;
+	}
+	return true;
+}
+
 /* An allocation with a node preference, counted where it landed */
 static void stress_alloc_node(struct stress_worker *w, struct stress_slot *s, u32 r)
 {
@@ -541,6 +565,8 @@ static void stress_alloc_node(struct stress_worker *w, struct stress_slot *s, u3
 	w->c.node_req[nid]++;
 	if (stress_nid(s->obj) == nid)
 		w->c.node_hit[nid]++;
+	else if (stress_node_low(nid))
+		w->c.node_low[nid]++;
 	stress_fill_slot(w, s, STRESS_GFP);
 }
 
@@ -828,8 +854,9 @@ static void stress_print(void)
 		SUM(xnode_frees), SUM(rcu_frees), SUM(bulk_ops), SUM(node_ops),
 		SUM(probes), SUM(created), SUM(destroyed), SUM(moves));
 	for_each_node_state(nid, N_MEMORY)
-		pr_info("node nid=%d requested=%lu placed=%lu\n", nid,
-			SUM(node_req[nid]), SUM(node_hit[nid]));
+		pr_info("node nid=%d requested=%lu placed=%lu low=%lu\n", nid,
+			SUM(node_req[nid]), SUM(node_hit[nid]),
+			SUM(node_low[nid]));
 }
 
 /*

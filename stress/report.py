@@ -65,8 +65,13 @@ def parse(path):
 
 
 def share(n):
+    """Placed of those asked while the node had free memory, then of all."""
     req, placed = int(n["requested"]), int(n["placed"])
-    return f"{placed}/{req} ({100.0 * placed / req:.2f} %)" if req else "-"
+    had = req - int(n.get("low", 0))
+    if not req or had <= 0:
+        return "-"
+    return (f"{placed}/{had} ({100.0 * placed / had:.2f} %); of all "
+            f"{req}: {100.0 * placed / req:.2f} %")
 
 
 def main():
@@ -96,8 +101,8 @@ def main():
          lambda r: f"{r.get('slab_before_kb', '-')} / {r.get('slab_after_kb', '-')}"),
         ("slab objects/slabs before", lambda r: r.get("objs_slabs_before", "-")),
         ("slab objects/slabs after", lambda r: r.get("objs_slabs_after", "-")),
-        ("node 0 preference placed", lambda r: share(r["nodes"][0]) if r["nodes"] else "-"),
-        ("node 1 preference placed",
+        ("node 0 preference placed (while it had free memory)", lambda r: share(r["nodes"][0]) if r["nodes"] else "-"),
+        ("node 1 preference placed (while it had free memory)",
          lambda r: share(r["nodes"][1]) if len(r["nodes"]) > 1 else "-"),
         ("kmemleak after teardown",
          lambda r: "n/a" if r.get("kmemleak") == "-1" else r.get("kmemleak", "-")),
