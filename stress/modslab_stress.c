@@ -36,11 +36,12 @@
  *
  *	stress: result workers=W ops=O pattern_errors=.. ctor_errors=..
  *	        zero_errors=.. typesafe_errors=.. alloc_failures=.. ...
- *	stress: node nid=N requested=R placed=P low=L
+ *	stress: node nid=N requested=R placed=P low=L kfence=K
  *
  * (the first on one line): R allocations asked for node N, P of them got
- * memory of node N, and L of the others were made while node N had no
- * free memory above its low watermark.
+ * memory of node N; of the others, K were KFENCE objects (its pool is
+ * where it is, whatever node was asked for) and L were made while node N
+ * had no free memory above its low watermark.
  */
 
 #define pr_fmt(fmt) "stress: " fmt
@@ -48,6 +49,7 @@
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/jiffies.h>
+#include <linux/kfence.h>
 #include <linux/kthread.h>
 #include <linux/llist.h>
 #include <linux/mm.h>
@@ -198,6 +200,7 @@ struct stress_counts {
 	unsigned long node_req[MAX_NUMNODES];
 	unsigned long node_hit[MAX_NUMNODES];
 	unsigned long node_low[MAX_NUMNODES];
+	unsigned long node_kfence[MAX_NUMNODES];
 };
 
 struct stress_worker {
@@ -565,6 +568,8 @@ static void stress_alloc_node(struct stress_worker *w, struct stress_slot *s, u3
 	w->c.node_req[nid]++;
 	if (stress_nid(s->obj) == nid)
 		w->c.node_hit[nid]++;
+	else if (is_kfence_address(s->obj))
+		w->c.node_kfence[nid]++;	/* its pool ignores nodes */
 	else if (stress_node_low(nid))
 		w->c.node_low[nid]++;
 	stress_fill_slot(w, s, STRESS_GFP);
@@ -854,9 +859,9 @@ static void stress_print(void)
 		SUM(xnode_frees), SUM(rcu_frees), SUM(bulk_ops), SUM(node_ops),
 		SUM(probes), SUM(created), SUM(destroyed), SUM(moves));
 	for_each_node_state(nid, N_MEMORY)
-		pr_info("node nid=%d requested=%lu placed=%lu low=%lu\n", nid,
-			SUM(node_req[nid]), SUM(node_hit[nid]),
-			SUM(node_low[nid]));
+		pr_info("node nid=%d requested=%lu placed=%lu low=%lu kfence=%lu\n",
+			nid, SUM(node_req[nid]), SUM(node_hit[nid]),
+			SUM(node_low[nid]), SUM(node_kfence[nid]));
 }
 
 /*

@@ -65,9 +65,10 @@ def parse(path):
 
 
 def share(n):
-    """Placed of those asked while the node had free memory, then of all."""
+    """Placed of those asked while the node had free memory (KFENCE
+    objects left out), then of all."""
     req, placed = int(n["requested"]), int(n["placed"])
-    had = req - int(n.get("low", 0))
+    had = req - int(n.get("low", 0)) - int(n.get("kfence", 0))
     if not req or had <= 0:
         return "-"
     return (f"{placed}/{had} ({100.0 * placed / had:.2f} %); of all "
