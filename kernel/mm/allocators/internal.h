@@ -196,16 +196,6 @@ static __always_inline void mslab_unlock(struct mslab *slab)
 	bit_spin_unlock(PG_locked, &slab->__page_flags);
 }
 
-/* Does mslab_update() work with interrupts on (a double word cmpxchg)? */
-static inline bool mslab_lock_free(void)
-{
-#ifdef mslab_has_aba
-	return mslab_has_aba();
-#else
-	return false;
-#endif
-}
-
 /**
  * mslab_update() - update a slab's freelist and counters as one
  * @slab: the slab.

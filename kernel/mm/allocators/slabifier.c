@@ -863,12 +863,12 @@ static inline bool sf_in_slab(struct sf_cache *sc, struct mslab *slab,
 {
 	unsigned long off = (unsigned long)obj -
 			    (unsigned long)mslab_address(slab);
-	unsigned int size = sc->c.size;
+	unsigned int idx;
 
-	/* Past the last object, or before the slab (off wraps around) */
-	if (off >= (unsigned long)sf_read_counters(slab).objects * size)
+	if (off >= PAGE_SIZE << folio_order(mslab_folio(slab)))
 		return false;
-	return reciprocal_divide(off, sc->recip) * size == off;
+	idx = reciprocal_divide(off, sc->recip);
+	return idx < sf_read_counters(slab).objects && idx * sc->c.size == off;
 }
 
 /*
@@ -1258,8 +1258,8 @@ static struct mslab *sf_free_remote_locked(struct sf_cache *sc,
 
 /*
  * Free @cnt objects of a slab that is not this CPU's active slab, linked
- * from @head to @tail (one object: @head == @tail).  Called with
- * interrupts off unless mslab_lock_free() (for the slab lock fallback).  Lock free unless
+ * from @head to @tail (one object: @head == @tail).  Called with the CPU
+ * lock held (interrupts off for the slab lock fallback).  Lock free unless
  * the slab changes lists.  Returns a slab that became empty and must be
  * discarded, or NULL.
  */
@@ -1332,17 +1332,8 @@ static __always_inline void sf_free(struct sf_cache *sc, void *obj,
 			sf_double_free(sc, obj, ip);
 		return;
 	}
-	/*
-	 * Not ours: with a double word cmpxchg the update needs no lock and
-	 * interrupts may come; the slab lock of the fallback needs them off.
-	 */
-	if (mslab_lock_free()) {
-		local_unlock_irqrestore(&sc->cpu->lock, flags);
-		empty = sf_free_remote(sc, slab, obj, obj, 1, ip);
-	} else {
-		empty = sf_free_remote(sc, slab, obj, obj, 1, ip);
-		local_unlock_irqrestore(&sc->cpu->lock, flags);
-	}
+	empty = sf_free_remote(sc, slab, obj, obj, 1, ip);
+	local_unlock_irqrestore(&sc->cpu->lock, flags);
 	if (empty)
 		sf_discard(sc, empty);
 }
