@@ -85,7 +85,8 @@
  *	  sf_cpu.lock		(local_lock, per cache and CPU)
  *	    sf_node.list_lock	(spinlock, per cache and node)
  *	      slab lock		(PG_locked bit; only without double cmpxchg)
- *    The shrinker takes sf_flush_mutex, then the CPU hotplug read lock.
+ *    The shrinker takes sf_flush_mutex and waits for a work item on each
+ *    CPU; it never takes the CPU hotplug lock, which its callers may hold.
  *    Hooks and page allocators are called with none of these held.
  *
  * 9. CPU hotplug.  A dynamic state in the prepare section runs after a CPU
@@ -1604,14 +1605,21 @@ static void sf_flush_fn(struct work_struct *work)
 	sf_discard_list(w->sc, &discard);
 }
 
-/* Deactivate the active slabs of all CPUs, each on its own CPU. */
+/*
+ * Deactivate the active slabs of all CPUs, each on its own CPU.
+ *
+ * Without the CPU hotplug lock: kmem_cache_destroy() calls this with the
+ * lock held, and a second read of it deadlocks once a hotplug writer
+ * waits.  A CPU going down meanwhile is harmless: its work item then runs
+ * on another CPU and flushes that one, under its own CPU lock, and the
+ * dead CPU's slabs go back when it is dead (sf_cpu_dead()).
+ */
 static void sf_flush_all(struct sf_cache *sc)
 {
 	struct sf_flush_work *w;
 	int cpu;
 
 	mutex_lock(&sf_flush_mutex);
-	cpus_read_lock();
 	for_each_online_cpu(cpu) {
 		w = per_cpu_ptr(&sf_flush_works, cpu);
 		w->queued = READ_ONCE(per_cpu_ptr(sc->cpu, cpu)->slab) &&
@@ -1627,7 +1635,6 @@ static void sf_flush_all(struct sf_cache *sc)
 		if (w->queued)
 			flush_work(&w->work);
 	}
-	cpus_read_unlock();
 	mutex_unlock(&sf_flush_mutex);
 }
 
@@ -1890,8 +1897,8 @@ static unsigned long slabifier_shrink(struct slab_cache *c, slab_move_fn move,
 
 	might_sleep();
 	/*
-	 * Not from reclaim: flushing takes the CPU hotplug lock, which is
-	 * held while memory is allocated.  CPU slabs are not sparse anyway.
+	 * Not from reclaim: flushing would wait for a work item on every
+	 * CPU from inside an allocation.  CPU slabs are not sparse anyway.
 	 */
 	if (!(current->flags & PF_MEMALLOC))
 		sf_flush_all(sc);
