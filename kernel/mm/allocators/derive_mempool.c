@@ -5,9 +5,13 @@
  * builds a mempool_t on a slab cache.
  *
  * The reserve is filled when the allocator is made (so that making it is
- * where a lack of memory shows).  Requests go to the base first, with
- * __GFP_NOWARN; a request of the reserve's order that the base cannot
- * satisfy takes a block from the reserve.  Frees of that order refill the
+ * where a lack of memory shows).  A request of the reserve's order goes to
+ * the base first without reclaim, retries or warnings, as mempool_alloc()
+ * asks its pool's allocator first: a buddy allocator asked with
+ * GFP_KERNEL for a small order retries and calls the OOM killer rather
+ * than fail, and the reserve would never be reached.  If the base cannot
+ * give a block at once, the reserve lends one; only an empty reserve
+ * sends the request to the base again, with the caller's flags.  Frees of that order refill the
  * reserve before anything goes back to the base, so the reserve is whole
  * again as soon as the memory it lent comes back.  Blocks of other orders
  * pass through.
@@ -34,6 +38,11 @@
 
 /* Large enough for any pool, small enough to catch a unit mix-up. */
 #define RESERVE_MAX_PAGES	65536U
+
+/* The first try of the base: what it can give at once, quietly */
+#define RESERVE_GFP_FIRST(gfp)						\
+	(((gfp) & ~(__GFP_DIRECT_RECLAIM | __GFP_IO)) |		\
+	 __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN)
 
 /**
  * struct reserve_pa - a page allocator with a reserve
@@ -68,18 +77,26 @@ static struct folio *reserve_pa_alloc(struct page_allocator *pa, gfp_t gfp,
 	if (order != r->order)
 		return page_allocator_alloc(pa->base, gfp, order, node);
 
-	folio = page_allocator_alloc(pa->base, gfp | __GFP_NOWARN, order, node);
-	if (folio || !READ_ONCE(r->nr))
+	folio = page_allocator_alloc(pa->base, RESERVE_GFP_FIRST(gfp), order,
+				     node);
+	if (folio)
 		return folio;
 
-	spin_lock_irqsave(&r->lock, flags);
-	folio = list_first_entry_or_null(&r->free, struct folio, lru);
-	if (folio) {
-		list_del_init(&folio->lru);
-		r->nr--;
+	if (READ_ONCE(r->nr)) {
+		spin_lock_irqsave(&r->lock, flags);
+		folio = list_first_entry_or_null(&r->free, struct folio, lru);
+		if (folio) {
+			list_del_init(&folio->lru);
+			r->nr--;
+		}
+		spin_unlock_irqrestore(&r->lock, flags);
+		if (folio)
+			return folio;
 	}
-	spin_unlock_irqrestore(&r->lock, flags);
-	return folio;
+	/* The reserve is empty: the caller's own flags decide */
+	if (RESERVE_GFP_FIRST(gfp) == gfp)
+		return NULL;
+	return page_allocator_alloc(pa->base, gfp, order, node);
 }
 
 static void reserve_pa_free(struct page_allocator *pa, struct folio *folio,

@@ -26,9 +26,11 @@
 struct faulty_pa {
 	struct page_allocator	pa;
 	struct fault_attr	attr;
+	bool			busy;
 	atomic_t		injected;
 	atomic_t		allocs;
 	atomic_t		frees;
+	atomic_t		reclaiming;
 };
 
 static struct faulty_pa *to_faulty(struct page_allocator *pa)
@@ -45,6 +47,18 @@ static struct folio *faulty_alloc(struct page_allocator *pa, gfp_t gfp,
 	if (should_fail(&f->attr, PAGE_SIZE << order)) {
 		atomic_inc(&f->injected);
 		return NULL;
+	}
+	/*
+	 * @busy: a buddy allocator under pressure.  What must not wait
+	 * fails; what may reclaim and retry would get memory, in the end,
+	 * by reclaim or the OOM killer: counted.
+	 */
+	if (READ_ONCE(f->busy)) {
+		if (!(gfp & __GFP_DIRECT_RECLAIM) || (gfp & __GFP_NORETRY)) {
+			atomic_inc(&f->injected);
+			return NULL;
+		}
+		atomic_inc(&f->reclaiming);
 	}
 	folio = page_allocator_alloc(pa->base, gfp, order, node);
 	if (folio)
@@ -200,6 +214,50 @@ static void mempool_reserve_serves_when_base_fails(struct kunit *test)
 	mp_teardown(test, &m);
 }
 
+/*
+ * Under memory pressure the buddy allocator would rather reclaim, retry
+ * and OOM-kill than fail a GFP_KERNEL request of a small order.  The
+ * reserve is there for that moment: it lends its blocks before the base
+ * is asked to reclaim, and only once it is empty does a request that may
+ * wait go to the base with its own flags.
+ */
+static void mempool_reserve_before_reclaim(struct kunit *test)
+{
+	struct mp_fixture m;
+	unsigned int i, n, max;
+	void **objs;
+
+	mp_setup(test, &m, MP_RESERVE);
+	max = (MP_RESERVE + 2) * m.per_slab;
+	objs = kunit_kcalloc(test, max, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+
+	WRITE_ONCE(m.f->busy, true);
+	migrate_disable();
+	/* Until the reserve has lent all its blocks, the base never reclaims */
+	for (n = 0; n < max && reserve_page_allocator_available(m.r); n++) {
+		objs[n] = slab_cache_alloc(m.c, GFP_KERNEL);
+		if (!objs[n])
+			break;
+	}
+	KUNIT_EXPECT_EQ(test, reserve_page_allocator_available(m.r), 0U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m.f->reclaiming), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&m.f->injected), 0);
+	/* Then a request that may reclaim does, and gets its memory */
+	for (; n < max; n++) {
+		objs[n] = slab_cache_alloc(m.c, GFP_KERNEL);
+		if (!objs[n])
+			break;
+	}
+	migrate_enable();
+	WRITE_ONCE(m.f->busy, false);
+	KUNIT_EXPECT_EQ(test, n, max);
+	KUNIT_EXPECT_GE(test, atomic_read(&m.f->reclaiming), 1);
+	for (i = 0; i < n; i++)
+		slab_cache_free(m.c, objs[i]);
+	mp_teardown(test, &m);
+}
+
 static void mempool_minimum_without_reserve(struct kunit *test)
 {
 	struct mp_fixture m;
@@ -228,6 +286,7 @@ static void mempool_minimum_without_reserve(struct kunit *test)
 static struct kunit_case mempool_cases[] = {
 	KUNIT_CASE(mempool_reserve_serves_when_base_fails),
 	KUNIT_CASE(mempool_minimum_without_reserve),
+	KUNIT_CASE(mempool_reserve_before_reclaim),
 	{}
 };
 
