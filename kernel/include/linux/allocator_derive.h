@@ -162,5 +162,9 @@ void slab_debug_set_report(struct slab_cache *c, slab_debug_report_fn fn,
 			   void *private);
 int slab_debug_validate(struct slab_cache *c);
 unsigned long slab_debug_held(struct slab_cache *c);
+unsigned int slab_debug_flags(struct slab_cache *c);
+unsigned int slab_debug_stack(struct slab_cache *c, const void *obj,
+			      bool free, void **ret, void **entries,
+			      unsigned int nr);
 
 #endif /* _LINUX_ALLOCATOR_DERIVE_H */

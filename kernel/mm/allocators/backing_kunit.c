@@ -12,6 +12,7 @@
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/mempool.h>
+#include <linux/poison.h>
 #include <linux/slab.h>
 #include <linux/slab_backing.h>
 
@@ -410,6 +411,117 @@ static void backing_switch_catches_overwrite(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
 }
 
+/*
+ * After a switch to a chain of a wider stride, the index of an object in
+ * its slab (what memcg and allocation profiling use for the slab's object
+ * extension vector) stays below the slab's object count, for the objects
+ * of both chains.
+ */
+static void backing_switch_obj_index(struct kunit *test)
+{
+	struct kmem_cache *s;
+	void **a, **b;
+	unsigned int i;
+
+	if (IS_ENABLED(CONFIG_KASAN))
+		kunit_skip(test, "chains do not change at run time with KASAN");
+	a = kunit_kcalloc(test, 2 * SW_OBJS, sizeof(*a), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	b = a + SW_OBJS;
+	s = kmem_cache_create("backing-kunit-index", 64, 0, SLAB_NO_MERGE,
+			      NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	alloc_all(test, s, a);
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_backing(s, "debug(FZPU)"), 0);
+	alloc_all(test, s, b);
+	KUNIT_ASSERT_GT(test, slab_switch_chain_of(s->cache, b[0])->size,
+			s->size);
+	for (i = 0; i < 2 * SW_OBJS; i++) {
+		struct slab *slab = virt_to_slab(a[i]);
+
+		KUNIT_EXPECT_LT(test, obj_to_index(s, slab, a[i]),
+				(unsigned int)slab->objects);
+		if (i && virt_to_slab(a[i - 1]) == slab)
+			KUNIT_EXPECT_NE(test, obj_to_index(s, slab, a[i]),
+					obj_to_index(s, slab, a[i - 1]));
+	}
+	for (i = 0; i < 2 * SW_OBJS; i++)
+		kmem_cache_free(s, a[i]);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
+}
+
+/*
+ * With debug(P) put on a live cache, every byte of a freed object holds
+ * poison: no free pointer in its middle.  Another object of the same slab
+ * stays allocated, so that the slab stays.
+ */
+static void backing_switch_poisons_whole_object(struct kunit *test)
+{
+	const unsigned int size = 1024;
+	void *obj[3], *freed = NULL;
+	struct kmem_cache *s;
+	unsigned int i;
+	u8 *p;
+
+	if (IS_ENABLED(CONFIG_KASAN))
+		kunit_skip(test, "chains do not change at run time with KASAN");
+	s = kmem_cache_create("backing-kunit-poison", size, 0, SLAB_NO_MERGE,
+			      NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_backing(s, "debug(FZPU)"), 0);
+	for (i = 0; i < ARRAY_SIZE(obj); i++) {
+		obj[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, obj[i]);
+		memset(obj[i], 0x5a, size);
+	}
+	/* Of three objects two share a slab: free the later one */
+	for (i = 1; i < ARRAY_SIZE(obj) && !freed; i++) {
+		if (virt_to_slab(obj[i]) == virt_to_slab(obj[i - 1]))
+			freed = obj[i];
+	}
+	KUNIT_ASSERT_NOT_NULL(test, freed);
+	kmem_cache_free(s, freed);
+	p = freed;
+	for (i = 0; i < size - 1; i++)
+		if (p[i] != POISON_FREE)
+			break;
+	KUNIT_EXPECT_EQ_MSG(test, i, size - 1, "byte %u of the freed object is %#x",
+			    i, p[i]);
+	KUNIT_EXPECT_EQ(test, p[size - 1], (u8)POISON_END);
+	for (i = 0; i < ARRAY_SIZE(obj); i++)
+		if (obj[i] != freed)
+			kmem_cache_free(s, obj[i]);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
+}
+
+/*
+ * After a switch, ksize() offers only bytes the object has in every chain:
+ * a cache whose stride has padding past the object keeps that padding in
+ * its first chain, but a debug chain red zones it.
+ */
+static void backing_switch_ksize(struct kunit *test)
+{
+	struct slab_cache *dc;
+	struct kmem_cache *s;
+	void *p;
+
+	if (IS_ENABLED(CONFIG_KASAN))
+		kunit_skip(test, "chains do not change at run time with KASAN");
+	s = kmem_cache_create("backing-kunit-ksize", 100, 0,
+			      SLAB_NO_MERGE | SLAB_HWCACHE_ALIGN, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_backing(s, "debug(FZ)"), 0);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	dc = slab_switch_chain_of(s->cache, p);
+	KUNIT_EXPECT_EQ(test, ksize(p), (size_t)100);
+	/* All ksize() offers may be written */
+	memset(p, 0x11, ksize(p));
+	kmem_cache_free(s, p);
+	KUNIT_EXPECT_EQ(test, slab_debug_errors(dc, SLABDBG_ERR_REDZONE), 0UL);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
+}
+
 /* An rcu layer can be added at run time, and is never taken away */
 static void backing_switch_adds_rcu(struct kunit *test)
 {
@@ -523,6 +635,9 @@ static struct kunit_case backing_cases[] = {
 	KUNIT_CASE(backing_mempool_on_reserve),
 	KUNIT_CASE(backing_switch_debug_live),
 	KUNIT_CASE(backing_switch_catches_overwrite),
+	KUNIT_CASE(backing_switch_obj_index),
+	KUNIT_CASE(backing_switch_poisons_whole_object),
+	KUNIT_CASE(backing_switch_ksize),
 	KUNIT_CASE(backing_switch_adds_rcu),
 	KUNIT_CASE(backing_switch_under_load),
 	{}

@@ -57,9 +57,12 @@
  *    the point is to report and continue.
  *
  * 6. Locks.  Each debug cache has a spinlock that serialises checks and
- *    state changes of its objects, and an xarray of its slabs (keyed by
- *    slab address, interrupt safe lock), filled and emptied by a per-slab hook.
- *    Order: xarray lock, then the cache lock.  Calls into the base are
+ *    state changes of its objects, and a list of its slabs under an
+ *    interrupt safe lock, filled and emptied by a per-slab hook.  The
+ *    list is linked through the metadata of each slab's first slot, so
+ *    keeping it allocates nothing: a cache made before the rest of the
+ *    slab layer (the kmalloc caches, at boot) can be debugged too.
+ *    Order: list lock, then the cache lock.  Calls into the base are
  *    made with neither held, since the base calls the hook.
  */
 
@@ -83,7 +86,6 @@
 #include <linux/stackdepot.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
-#include <linux/xarray.h>
 
 #include "internal.h"
 
@@ -118,11 +120,13 @@ enum { DBG_TRACK_ALLOC, DBG_TRACK_FREE };
  * @freeptr: the base allocator's free pointer, as the base stores it (read
  *	it with slab_cache_next_free()).
  * @state: DBG_STATE_*.
+ * @slab: in the first slot of a slab, its link in &dbg_cache.slabs.
  * @track: with U, the last allocation and free.
  */
 struct dbg_meta {
 	void			*freeptr;
 	unsigned long		state;
+	struct list_head	slab;
 	struct dbg_track	track[];
 };
 
@@ -152,7 +156,8 @@ struct dbg_sa {
  * @slab_size: bytes per slab (a cache with hooks keeps one order).
  * @poison_obj: free objects are poisoned.
  * @lock: serialises checks and state changes of objects.
- * @slabs: the slabs of the cache, by address.
+ * @slabs_lock: protects @slabs.
+ * @slabs: the slabs of the cache, through &dbg_meta.slab of their first slot.
  * @hook: the per-slab hook installed in @base.
  * @nr_hooks: number of @hooks.
  * @hooks: hooks of the derivers above, called with translated events.
@@ -177,7 +182,8 @@ struct dbg_cache {
 
 	/* Checking */
 	spinlock_t		lock;	/* see §6 */
-	struct xarray		slabs;
+	spinlock_t		slabs_lock;
+	struct list_head	slabs;
 	struct slab_cache_hook	hook;
 	unsigned int		nr_hooks;
 	struct slab_cache_hook	*hooks[SLAB_CACHE_MAX_HOOKS];
@@ -651,15 +657,51 @@ static void dbg_check_tail(struct dbg_cache *dc, const struct slab_event *ev)
 	spin_unlock_irqrestore(&dc->lock, flags);
 }
 
+/*
+ * The slab list runs through slot metadata, which an overrun of an object
+ * can reach: every link is checked before it is followed or unlinked.
+ */
+
+/* The slab whose first slot holds @link, or NULL if @link cannot be one. */
+static void *dbg_slab_of(struct dbg_cache *dc, struct list_head *link)
+{
+	void *base = (void *)link - offsetof(struct dbg_meta, slab) - dc->meta;
+
+	if (!PAGE_ALIGNED(base) || !virt_addr_valid(base) ||
+	    !slab_cache_valid(dc->base, base))
+		return NULL;
+	return base;
+}
+
+static bool dbg_link_ok(struct dbg_cache *dc, struct list_head *link)
+{
+	if (!link)
+		return false;
+	return link == &dc->slabs || dbg_slab_of(dc, link);
+}
+
+static void dbg_slab_list_corrupt(struct dbg_cache *dc, void *base)
+{
+	dbg_report(dc, SLABDBG_ERR_METADATA, NULL, base, "Slab list corrupt",
+		   NULL, "Slab list cut; validation will miss the slabs after it");
+}
+
+/* Walks the slabs of @dc; stops at a damaged link. Caller holds slabs_lock. */
+#define dbg_for_each_slab(dc, pos, base)				\
+	for ((pos) = (dc)->slabs.next;					\
+	     (pos) != &(dc)->slabs &&					\
+	     (((base) = dbg_slab_of(dc, pos)) ||			\
+	      (dbg_slab_list_corrupt(dc, pos), false));		\
+	     (pos) = (pos)->next)
+
 static int dbg_slab_made(struct slab_cache_hook *hook, struct slab_cache *c,
 			 const struct slab_event *ev, gfp_t gfp)
 {
 	struct dbg_cache *dc = hook->private;
-	unsigned long idx = (unsigned long)ev->base >> PAGE_SHIFT;
 	struct slab_event uev;
 	unsigned long flags;
 	unsigned int i;
-	int err = 0;
+	int err;
 
 	for (i = 0; i < ev->objects; i++)
 		dbg_init_slot(dc, ev->base + i * ev->stride);
@@ -680,18 +722,10 @@ static int dbg_slab_made(struct slab_cache_hook *hook, struct slab_cache *c,
 	}
 
 	/* Only now may validation see the slab */
-	if (gfpflags_allow_blocking(gfp)) {
-		err = xa_err(xa_store_irq(&dc->slabs, idx, ev->base,
-					  gfp & (GFP_KERNEL | __GFP_NOWARN)));
-	} else {
-		xa_lock_irqsave(&dc->slabs, flags);
-		err = xa_err(__xa_store(&dc->slabs, idx, ev->base,
-					GFP_NOWAIT | __GFP_NOWARN));
-		xa_unlock_irqrestore(&dc->slabs, flags);
-	}
-	if (err)
-		dbg_upper_freeing(dc, &uev, dc->nr_hooks);
-	return err;
+	spin_lock_irqsave(&dc->slabs_lock, flags);
+	list_add(&dbg_meta(dc, ev->base)->slab, &dc->slabs);
+	spin_unlock_irqrestore(&dc->slabs_lock, flags);
+	return 0;
 }
 
 static void dbg_slab_freeing(struct slab_cache_hook *hook,
@@ -699,12 +733,20 @@ static void dbg_slab_freeing(struct slab_cache_hook *hook,
 {
 	struct dbg_cache *dc = hook->private;
 	struct slab_event uev;
+	struct list_head *link;
 	unsigned long flags;
 
 	/* Waits for a validation walking this slab */
-	xa_lock_irqsave(&dc->slabs, flags);
-	__xa_erase(&dc->slabs, (unsigned long)ev->base >> PAGE_SHIFT);
-	xa_unlock_irqrestore(&dc->slabs, flags);
+	spin_lock_irqsave(&dc->slabs_lock, flags);
+	link = &dbg_meta(dc, ev->base)->slab;
+	if (dbg_link_ok(dc, link->prev) && link->prev->next == link &&
+	    dbg_link_ok(dc, link->next) && link->next->prev == link) {
+		list_del(link);
+	} else {
+		dbg_slab_list_corrupt(dc, ev->base);
+		INIT_LIST_HEAD(&dc->slabs);
+	}
+	spin_unlock_irqrestore(&dc->slabs_lock, flags);
 
 	dbg_upper_event(dc, ev, &uev);
 	dbg_upper_freeing(dc, &uev, dc->nr_hooks);
@@ -792,7 +834,8 @@ static int dbg_validate_slot(struct dbg_cache *dc, void *slot)
 int slab_debug_validate(struct slab_cache *c)
 {
 	struct dbg_cache *dc = dbg_cache_of(c);
-	unsigned long idx, flags, used;
+	unsigned long flags, used;
+	struct list_head *pos;
 	struct dbg_fault f;
 	unsigned int i;
 	int found = 0;
@@ -801,8 +844,8 @@ int slab_debug_validate(struct slab_cache *c)
 	if (!dc)
 		return -EINVAL;
 	used = (unsigned long)dc->objects * dc->stride;
-	xa_lock_irqsave(&dc->slabs, flags);
-	xa_for_each(&dc->slabs, idx, base) {
+	spin_lock_irqsave(&dc->slabs_lock, flags);
+	dbg_for_each_slab(dc, pos, base) {
 		spin_lock(&dc->lock);
 		for (i = 0; i < dc->objects; i++)
 			found += dbg_validate_slot(dc, base + i * dc->stride);
@@ -817,7 +860,7 @@ int slab_debug_validate(struct slab_cache *c)
 		}
 		spin_unlock(&dc->lock);
 	}
-	xa_unlock_irqrestore(&dc->slabs, flags);
+	spin_unlock_irqrestore(&dc->slabs_lock, flags);
 	return found;
 }
 EXPORT_SYMBOL_GPL(slab_debug_validate);
@@ -925,14 +968,15 @@ static unsigned long dbg_shrink(struct slab_cache *c, slab_move_fn move,
  */
 static void dbg_release_quarantine(struct dbg_cache *dc)
 {
-	unsigned long idx, flags;
+	struct list_head *pos;
 	void *base, *slot;
+	unsigned long flags;
 	unsigned int i;
 
 	do {
 		slot = NULL;
-		xa_lock_irqsave(&dc->slabs, flags);
-		xa_for_each(&dc->slabs, idx, base) {
+		spin_lock_irqsave(&dc->slabs_lock, flags);
+		dbg_for_each_slab(dc, pos, base) {
 			for (i = 0; i < dc->objects && !slot; i++) {
 				struct dbg_meta *m;
 
@@ -947,7 +991,7 @@ static void dbg_release_quarantine(struct dbg_cache *dc)
 			if (slot)
 				break;
 		}
-		xa_unlock_irqrestore(&dc->slabs, flags);
+		spin_unlock_irqrestore(&dc->slabs_lock, flags);
 		if (slot)
 			slab_cache_free(dc->base, slot);
 	} while (slot);
@@ -955,7 +999,6 @@ static void dbg_release_quarantine(struct dbg_cache *dc)
 
 static void dbg_free_cache(struct dbg_cache *dc)
 {
-	xa_destroy(&dc->slabs);
 	slab_allocator_put(dc->c.allocator);
 	page_allocator_put(dc->c.page_allocator);
 	kfree(dc);
@@ -1009,10 +1052,14 @@ static void dbg_layout(struct dbg_cache *dc, unsigned int size,
 	dc->total = dc->meta + sizeof(struct dbg_meta);
 	if (dc->flags & SLABDBG_USER)
 		dc->total += 2 * sizeof(struct dbg_track);
-	/* Free objects may be poisoned only if nobody needs their contents */
+	/*
+	 * Free objects may be poisoned only if nobody needs their contents.
+	 * A hook that does (a constructor's) asks for preserve_free or a
+	 * free pointer offset; other hooks do not look into free objects.
+	 */
 	dc->poison_obj = (dc->flags & SLABDBG_POISON) &&
 			 !args->preserve_free && !args->use_freeptr_offset &&
-			 !(args->flags & SLAB_TYPESAFE_BY_RCU) && !args->nr_hooks;
+			 !(args->flags & SLAB_TYPESAFE_BY_RCU);
 }
 
 static struct slab_cache *dbg_create(struct slab_allocator *sa,
@@ -1052,7 +1099,8 @@ static struct slab_cache *dbg_create(struct slab_allocator *sa,
 	align = dbg_align(size, &a);
 	dbg_layout(dc, size, align, &a);
 	spin_lock_init(&dc->lock);
-	xa_init_flags(&dc->slabs, XA_FLAGS_LOCK_IRQ);
+	spin_lock_init(&dc->slabs_lock);
+	INIT_LIST_HEAD(&dc->slabs);
 	dc->hook.ops = &dbg_hook_ops;
 	dc->hook.private = dc;
 	dc->nr_hooks = a.nr_hooks;
@@ -1256,24 +1304,84 @@ EXPORT_SYMBOL_GPL(slab_debug_errors);
 unsigned long slab_debug_held(struct slab_cache *c)
 {
 	struct dbg_cache *dc = dbg_cache_of(c);
-	unsigned long idx, flags, nr = 0;
+	unsigned long flags, nr = 0;
+	struct list_head *pos;
 	unsigned int i;
 	void *base;
 
 	if (!dc)
 		return 0;
-	xa_lock_irqsave(&dc->slabs, flags);
-	xa_for_each(&dc->slabs, idx, base) {
+	spin_lock_irqsave(&dc->slabs_lock, flags);
+	dbg_for_each_slab(dc, pos, base) {
 		for (i = 0; i < dc->objects; i++) {
 			if (dbg_meta(dc, base + i * dc->stride)->state ==
 			    DBG_STATE_QUARANTINE)
 				nr++;
 		}
 	}
-	xa_unlock_irqrestore(&dc->slabs, flags);
+	spin_unlock_irqrestore(&dc->slabs_lock, flags);
 	return nr;
 }
 EXPORT_SYMBOL_GPL(slab_debug_held);
+
+/**
+ * slab_debug_flags() - the checks a cache makes
+ * @c: a cache.
+ *
+ * Context: any.
+ * Return: the &enum slab_debug_flags of @c if it is a debug cache, else 0.
+ */
+unsigned int slab_debug_flags(struct slab_cache *c)
+{
+	struct dbg_cache *dc = dbg_cache_of(c);
+
+	return dc ? dc->flags : 0;
+}
+EXPORT_SYMBOL_GPL(slab_debug_flags);
+
+/**
+ * slab_debug_stack() - where an object of a debug cache was last allocated or freed
+ * @c: a cache; the answer is empty unless it is a debug cache with U.
+ * @obj: an address inside an object of @c.
+ * @free: the last free rather than the last allocation.
+ * @ret: set to the caller's address, or NULL if none was recorded.
+ * @entries: filled with up to @nr return addresses of the stack.
+ * @nr: room in @entries.
+ *
+ * For mem_dump_obj() and other reports of the kernel's own.
+ *
+ * Context: any; the object's slab must stay while this runs.
+ * Return: the number of stack entries filled, 0 if none was recorded.
+ */
+unsigned int slab_debug_stack(struct slab_cache *c, const void *obj,
+			      bool free, void **ret, void **entries,
+			      unsigned int nr)
+{
+	struct dbg_cache *dc = dbg_cache_of(c);
+	unsigned int n = 0;
+	struct dbg_track *t;
+	void *base, *slot;
+
+	*ret = NULL;
+	if (!dc || !(dc->flags & SLABDBG_USER))
+		return 0;
+	base = folio_address(virt_to_folio(obj));
+	slot = base + (obj - base) / dc->stride * dc->stride;
+	t = &dbg_meta(dc, slot)->track[free ? DBG_TRACK_FREE : DBG_TRACK_ALLOC];
+	*ret = (void *)t->addr;
+#ifdef CONFIG_STACKDEPOT
+	if (t->handle) {
+		unsigned long *stack;
+		unsigned int i;
+
+		n = min(stack_depot_fetch(t->handle, &stack), nr);
+		for (i = 0; i < n; i++)
+			entries[i] = (void *)stack[i];
+	}
+#endif
+	return n;
+}
+EXPORT_SYMBOL_GPL(slab_debug_stack);
 
 /**
  * slab_debug_set_report() - observe the reports of a debug cache

@@ -186,6 +186,30 @@ static struct sw_chain *sw_chain_of(struct slab_switch *sw, const void *obj)
 }
 
 /**
+ * slab_switch_obj_to_index() - the index of an object of a switched cache
+ * @s: the cache; @s->switched is set.
+ * @slab: the slab of @obj.
+ * @obj: an object of @s, allocated or being freed.
+ *
+ * Chains differ in stride (a debug chain's slots hold red zones and
+ * metadata), so the index in a slab's object extension vector divides by
+ * the stride of the chain that made the slab, not by @s->size.
+ *
+ * Context: any.
+ * Return: the index of @obj in @slab.
+ */
+unsigned int slab_switch_obj_to_index(const struct kmem_cache *s,
+				      const struct slab *slab, void *obj)
+{
+	unsigned int stride;
+
+	rcu_read_lock();
+	stride = sw_chain_of(to_sw(s->cache), obj)->c->size;
+	rcu_read_unlock();
+	return (kasan_reset_tag(obj) - slab_address(slab)) / stride;
+}
+
+/**
  * slab_switch_chain_of() - the chain that made an object of a switched cache
  * @c: the switch's handle.
  * @obj: an allocated object of the cache.
@@ -661,6 +685,8 @@ static int sw_set(struct kmem_cache *s, unsigned int debug, bool rcu)
 			return PTR_ERR(next);
 		}
 		rcu_assign_pointer(sw->cur, next);
+		/* Before any slab of another stride exists: obj_to_index() */
+		WRITE_ONCE(s->switched, true);
 		/* From here on allocations and frees go through the switch. */
 		smp_store_release(&s->cache, &sw->c);
 		list_add_tail(&sw->first->list, &sw->old);
@@ -739,13 +765,11 @@ int kmem_cache_set_backing(struct kmem_cache *s, const char *spec)
 		err = sw_set(s, b.has_debug ? b.debug : 0, b.nr);
 		/*
 		 * Its objects no longer all have the layout of one chain: no
-		 * merging, and ksize() offers no byte past the object, where
-		 * a debug chain has its red zone.
+		 * merging (and, through s->switched, ksize() offers no byte
+		 * past the object, where a debug chain has its red zone).
 		 */
-		if (!err) {
+		if (!err)
 			s->flags |= SLAB_NO_MERGE;
-			WRITE_ONCE(s->inuse, s->object_size);
-		}
 	}
 	mutex_unlock(&slab_mutex);
 	return err;

@@ -12,6 +12,7 @@
 #define pr_fmt(fmt) "slab: " fmt
 
 #include <linux/allocator.h>
+#include <linux/allocator_derive.h>
 #include <linux/kobject.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -72,19 +73,39 @@ static ssize_t _name##_show(struct kmem_cache *s, char *buf)		\
 }									\
 SLAB_ATTR_RO(_name)
 
+/*
+ * A switched cache shows the layout and the checks of the chain its new
+ * objects come from; its SLAB_* flags stay those it was created with.
+ */
+static unsigned int cache_stride(struct kmem_cache *s)
+{
+	if (!READ_ONCE(s->switched))
+		return s->size;
+	return slab_switch_current(s->cache)->size;
+}
+
+static bool cache_debugs(struct kmem_cache *s, slab_flags_t flag,
+			 unsigned int dbg)
+{
+	if (!READ_ONCE(s->switched))
+		return s->flags & flag;
+	return slab_debug_flags(slab_switch_current(s->cache)) & dbg;
+}
+
 SLAB_FIELD_ATTR(object_size, s->object_size);
-SLAB_FIELD_ATTR(slab_size, s->size);
+SLAB_FIELD_ATTR(slab_size, cache_stride(s));
 SLAB_FIELD_ATTR(align, s->align);
 SLAB_FIELD_ATTR(aliases, s->refcount < 0 ? 0 : s->refcount - 1);
 SLAB_FIELD_ATTR(hwcache_align, !!(s->flags & SLAB_HWCACHE_ALIGN));
 SLAB_FIELD_ATTR(reclaim_account, !!(s->flags & SLAB_RECLAIM_ACCOUNT));
 SLAB_FIELD_ATTR(destroy_by_rcu, !!(s->flags & SLAB_TYPESAFE_BY_RCU));
 SLAB_FIELD_ATTR(cache_dma, !!(s->flags & SLAB_CACHE_DMA));
-SLAB_FIELD_ATTR(sanity_checks, !!(s->flags & SLAB_CONSISTENCY_CHECKS));
-SLAB_FIELD_ATTR(red_zone, !!(s->flags & SLAB_RED_ZONE));
-SLAB_FIELD_ATTR(poison, !!(s->flags & SLAB_POISON));
-SLAB_FIELD_ATTR(store_user, !!(s->flags & SLAB_STORE_USER));
-SLAB_FIELD_ATTR(trace, !!(s->flags & SLAB_TRACE));
+SLAB_FIELD_ATTR(sanity_checks,
+		cache_debugs(s, SLAB_CONSISTENCY_CHECKS, SLABDBG_SANITY));
+SLAB_FIELD_ATTR(red_zone, cache_debugs(s, SLAB_RED_ZONE, SLABDBG_REDZONE));
+SLAB_FIELD_ATTR(poison, cache_debugs(s, SLAB_POISON, SLABDBG_POISON));
+SLAB_FIELD_ATTR(store_user, cache_debugs(s, SLAB_STORE_USER, SLABDBG_USER));
+SLAB_FIELD_ATTR(trace, cache_debugs(s, SLAB_TRACE, SLABDBG_TRACE));
 
 static ssize_t ctor_show(struct kmem_cache *s, char *buf)
 {
