@@ -180,7 +180,11 @@ static struct kmem_cache *kmalloc_cache_for(size_t size, kmem_buckets *b,
 	s = smp_load_acquire(&kmalloc_dma_caches[idx]);
 	if (s)
 		return s;
-	if (gfpflags_allow_blocking(flags) && slab_state >= UP)
+	/*
+	 * Making a cache sleeps, takes slab_mutex and allocates with
+	 * GFP_KERNEL: only a caller that could do all that waits for it.
+	 */
+	if ((flags & GFP_KERNEL) == GFP_KERNEL && slab_state >= UP)
 		return kmalloc_dma_create(idx);
 	set_bit(idx, kmalloc_dma_wanted);
 	if (slab_state >= FULL)
@@ -207,8 +211,15 @@ static __always_inline void *kmalloc_node_caller(size_t size, kmem_buckets *b,
 	}
 	s = kmalloc_cache_for(size, b, flags, caller);
 	if (unlikely(!s)) {
-		ret = kmalloc_large_node(size, flags, node);
-		trace_kmalloc(caller, ret, size, PAGE_SIZE << get_order(size),
+		/*
+		 * A DMA request before its cache is made.  ksize(), krealloc()
+		 * and kfree_sensitive() tell a block of pages from a slab
+		 * object by its size: it must be larger than any cache's.
+		 */
+		ret = kmalloc_large_node(KMALLOC_MAX_CACHE_SIZE + 1, flags,
+					 node);
+		trace_kmalloc(caller, ret, size,
+			      PAGE_SIZE << get_order(KMALLOC_MAX_CACHE_SIZE + 1),
 			      flags, node);
 		return ret;
 	}

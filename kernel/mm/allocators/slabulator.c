@@ -246,7 +246,8 @@ struct slab_cache *slabulator_make_chain(struct kmem_cache *s,
 	struct slab_cache *c;
 	char buf[96];
 
-	if (!slab_backing_request(s->name, &req.pa, &req.sa))
+	if (!slab_backing_request(s->name, &req.pa, &req.sa) &&
+	    !(s->flags & SLAB_NO_USER_FLAGS))
 		req.spec = slab_backing_for(s->name);
 	c = slabulator_build_chain(s, args->align, args, &req);
 	if (IS_ERR(c) && req.spec) {
@@ -450,14 +451,44 @@ int kmem_cache_alloc_bulk_noprof(struct kmem_cache *s, gfp_t flags,
 }
 EXPORT_SYMBOL(kmem_cache_alloc_bulk_noprof);
 
+/* The cache of a slab object for kfree_bulk(), NULL for anything else. */
+static struct kmem_cache *kfree_bulk_cache(const void *x)
+{
+	struct folio *folio;
+
+	if (unlikely(ZERO_OR_NULL_PTR(x)))
+		return NULL;
+	folio = virt_to_folio(x);
+	return folio_test_slab(folio) ? folio_slab(folio)->slab_cache : NULL;
+}
+
+/*
+ * kfree_bulk(): every object names its own cache.  A run of objects of one
+ * cache (the usual case: kvfree_rcu() batches by size) goes to the chain
+ * in one bulk call; anything else goes through kfree().
+ */
+static void kfree_bulk_runs(size_t size, void **p)
+{
+	struct kmem_cache *s;
+	size_t i, j;
+
+	for (i = 0; i < size; i = j) {
+		s = kfree_bulk_cache(p[i]);
+		for (j = i + 1; s && j < size && kfree_bulk_cache(p[j]) == s; j++)
+			;
+		if (s && j - i > 1)
+			kmem_cache_free_bulk(s, j - i, p + i);
+		else
+			kfree(p[i]);
+	}
+}
+
 void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 {
 	size_t i;
 
 	if (!s) {
-		/* kfree_bulk(): every object names its own cache. */
-		for (i = 0; i < size; i++)
-			kfree(p[i]);
+		kfree_bulk_runs(size, p);
 		return;
 	}
 	for (i = 0; i < size; i++) {
@@ -479,6 +510,9 @@ EXPORT_SYMBOL(kmem_cache_free_bulk);
 
 slab_flags_t kmem_cache_flags(slab_flags_t flags, const char *name)
 {
+	/* As under SLUB: the cache's creator keeps the boot options off */
+	if (flags & SLAB_NO_USER_FLAGS)
+		return flags;
 	return flags | slab_debug_flags_for(name) | slab_backing_flags_for(name);
 }
 
@@ -598,6 +632,8 @@ void __kmem_obj_info(struct kmem_obj_info *kpp, void *object, struct slab *slab)
 	struct kmem_cache *s = slab->slab_cache;
 	void *base = slab_address(slab);
 	unsigned int size, left;
+	struct slab_cache *c;
+	void *unused;
 
 	kpp->kp_ptr = object;
 	kpp->kp_slab = slab;
@@ -605,7 +641,15 @@ void __kmem_obj_info(struct kmem_obj_info *kpp, void *object, struct slab *slab)
 	slabulator_layout(s, object, &size, &left);
 	kpp->kp_objp = base + size * ((object - base) / size) + left;
 	kpp->kp_data_offset = object - kpp->kp_objp;
+	/* The stacks a debug layer with U recorded, as SLUB shows them */
+	c = slab_switch_active(s->cache) ?
+	    slab_switch_chain_of(s->cache, object) : s->cache;
+	slab_debug_stack(c, object, false, &kpp->kp_ret, kpp->kp_stack,
+			 KS_ADDRS_COUNT);
+	slab_debug_stack(c, object, true, &unused, kpp->kp_free_stack,
+			 KS_ADDRS_COUNT);
 }
+EXPORT_SYMBOL_IF_KUNIT(__kmem_obj_info);
 #endif
 
 #ifdef CONFIG_HARDENED_USERCOPY

@@ -10,6 +10,7 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/slab.h>
+#include <linux/stacktrace.h>
 
 #include "../slab.h"
 #include "slabulator.h"
@@ -92,8 +93,8 @@ static void kmalloc_non_power_of_two(struct kunit *test)
 }
 
 /*
- * CONFIG_RANDOM_KMALLOC_CACHES: every copy of a kmalloc size exists, has
- * its own name and serves objects from its own slabs.
+ * Every copy of a kmalloc size (one without CONFIG_RANDOM_KMALLOC_CACHES)
+ * exists, has its own name and serves objects from its own slabs.
  */
 static void kmalloc_random_copies(struct kunit *test)
 {
@@ -101,8 +102,6 @@ static void kmalloc_random_copies(struct kunit *test)
 	struct kmem_cache *s;
 	void *p;
 
-	if (!IS_ENABLED(CONFIG_RANDOM_KMALLOC_CACHES))
-		kunit_skip(test, "needs CONFIG_RANDOM_KMALLOC_CACHES");
 	for (i = KMALLOC_RANDOM_START; i <= KMALLOC_RANDOM_END; i++) {
 		s = kmalloc_caches[i][idx];
 		KUNIT_ASSERT_NOT_NULL(test, s);
@@ -115,6 +114,13 @@ static void kmalloc_random_copies(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, virt_to_slab(p)->slab_cache, s);
 		kmem_cache_free(s, p);
 	}
+	/* Without the copies every caller gets the one normal cache */
+	p = kmalloc(64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	if (!IS_ENABLED(CONFIG_RANDOM_KMALLOC_CACHES))
+		KUNIT_EXPECT_PTR_EQ(test, virt_to_slab(p)->slab_cache,
+				    kmalloc_caches[KMALLOC_NORMAL][idx]);
+	kfree(p);
 }
 
 static void kmalloc_zero_and_null(struct kunit *test)
@@ -243,6 +249,51 @@ static void cache_typesafe_by_rcu(struct kunit *test)
 	kmem_cache_destroy(s);
 }
 
+/* Can the debug layer record stacks here?  (UML: only with frame pointers) */
+static bool stacks_recorded(void)
+{
+#ifdef CONFIG_MODSLAB_DEBUG_STACKS
+	unsigned long entries[4];
+
+	return stack_trace_save(entries, ARRAY_SIZE(entries), 0) > 0;
+#else
+	return false;
+#endif
+}
+
+/*
+ * mem_dump_obj() shows where an object of a cache that stores its users
+ * was last allocated and freed, as under SLUB.
+ */
+static void cache_obj_info_stacks(struct kunit *test)
+{
+	struct kmem_cache *s;
+	struct kmem_obj_info kp = {};
+	void *p, *keep;
+
+	if (!IS_ENABLED(CONFIG_PRINTK))
+		kunit_skip(test, "no mem_dump_obj() without printk");
+	s = kmem_cache_create("modslab_test_user", 64, 0,
+			      SLAB_STORE_USER | SLAB_NO_MERGE, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	keep = kmem_cache_alloc(s, GFP_KERNEL);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, keep);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kmem_cache_free(s, p);
+	/* @keep holds the slab, so the metadata of @p is still there */
+	__kmem_obj_info(&kp, p + 8, virt_to_slab(p));
+	KUNIT_EXPECT_PTR_EQ(test, kp.kp_objp, p);
+	KUNIT_EXPECT_EQ(test, kp.kp_data_offset, 8UL);
+	KUNIT_EXPECT_NOT_NULL(test, kp.kp_ret);
+	if (stacks_recorded()) {
+		KUNIT_EXPECT_NOT_NULL(test, kp.kp_stack[0]);
+		KUNIT_EXPECT_NOT_NULL(test, kp.kp_free_stack[0]);
+	}
+	kmem_cache_free(s, keep);
+	kmem_cache_destroy(s);
+}
+
 /* Debug flags passed at creation put the debug deriver on top. */
 static void cache_debug_flags(struct kunit *test)
 {
@@ -280,15 +331,47 @@ static void cache_bulk(struct kunit *test)
 /* kfree_bulk() mixes caches and large allocations. */
 static void kfree_bulk_mixed(struct kunit *test)
 {
-	void *p[3];
+	struct kmem_cache *a = kmem_cache_create("modslab_test_bulk_a", 64, 0,
+						 SLAB_NO_MERGE, NULL);
+	struct kmem_cache *b = kmem_cache_create("modslab_test_bulk_b", 192, 0,
+						 SLAB_NO_MERGE, NULL);
+	struct slab_cache_stats st;
+	struct folio *large;
+	void *p[9];
+	unsigned int i;
 
-	p[0] = kmalloc(16, GFP_KERNEL);
-	p[1] = kmalloc(KMALLOC_MAX_CACHE_SIZE * 2, GFP_KERNEL);
-	p[2] = kmalloc(1000, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, p[0]);
-	KUNIT_ASSERT_NOT_NULL(test, p[1]);
-	KUNIT_ASSERT_NOT_NULL(test, p[2]);
-	kfree_bulk(3, p);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	/* Runs of one cache, single objects, NULL and a large kmalloc */
+	p[0] = kmem_cache_alloc(a, GFP_KERNEL);
+	p[1] = kmem_cache_alloc(a, GFP_KERNEL);
+	p[2] = kmem_cache_alloc(a, GFP_KERNEL);
+	p[3] = kmem_cache_alloc(b, GFP_KERNEL);
+	p[4] = NULL;
+	p[5] = kmalloc(KMALLOC_MAX_CACHE_SIZE * 2, GFP_KERNEL);
+	p[6] = kmem_cache_alloc(a, GFP_KERNEL);
+	p[7] = kmem_cache_alloc(b, GFP_KERNEL);
+	p[8] = kmem_cache_alloc(b, GFP_KERNEL);
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		KUNIT_ASSERT_TRUE(test, i == 4 || p[i]);
+	large = virt_to_folio(p[5]);
+	folio_get(large);
+	kmem_cache_shrink(a);
+	slab_cache_stats(a->cache, &st);
+	KUNIT_EXPECT_GT(test, st.num_slabs, 0UL);
+
+	kfree_bulk(ARRAY_SIZE(p), p);
+	/* Every object went back to its own cache, and the large block too */
+	kmem_cache_shrink(a);
+	kmem_cache_shrink(b);
+	slab_cache_stats(a->cache, &st);
+	KUNIT_EXPECT_EQ(test, st.num_slabs, 0UL);
+	slab_cache_stats(b->cache, &st);
+	KUNIT_EXPECT_EQ(test, st.num_slabs, 0UL);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(large), 1);
+	folio_put(large);
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(b);
 }
 
 /* kmem_cache_free() naming the wrong cache frees to the right one. */
@@ -359,16 +442,37 @@ static void kmalloc_dma_on_demand(struct kunit *test)
 	kfree(q);
 }
 
-/* An atomic DMA request before its cache exists gets whole DMA pages. */
+/*
+ * An atomic DMA request before its cache exists gets whole DMA pages,
+ * which ksize(), krealloc() and kfree_sensitive() treat as such; the next
+ * request of the size, once the cache is made, gets a slab object.
+ */
 static void kmalloc_dma_atomic(struct kunit *test)
 {
-	void *p;
+	static const size_t sizes[] = { 3000, 1500, 96 };
+	bool paged = false;
+	unsigned int i;
+	void *p, *q;
 
-	p = kmalloc(3000, GFP_ATOMIC | GFP_DMA);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_EQ(test, folio_zonenum(virt_to_folio(p)), ZONE_DMA);
-	memset(p, 0, 3000);
-	kfree(p);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p = kmalloc(sizes[i], GFP_ATOMIC | GFP_DMA);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_EQ(test, folio_zonenum(virt_to_folio(p)),
+				ZONE_DMA);
+		memset(p, 0x5a, sizes[i]);
+		if (virt_to_slab(p)) {
+			kfree(p);
+			continue;
+		}
+		/* The first request of a size: pages, known as such */
+		paged = true;
+		KUNIT_EXPECT_GE(test, ksize(p), sizes[i]);
+		q = krealloc(p, sizes[i] + 1, GFP_ATOMIC | GFP_DMA);
+		KUNIT_ASSERT_NOT_NULL(test, q);
+		KUNIT_EXPECT_FALSE(test, memchr_inv(q, 0x5a, sizes[i]));
+		kfree_sensitive(q);
+	}
+	KUNIT_EXPECT_TRUE(test, paged);
 	/* Whether or not the cache was there already, the next one has it. */
 	kmalloc_dma_flush();
 	p = kmalloc(3000, GFP_ATOMIC | GFP_DMA);
@@ -422,6 +526,7 @@ static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(cache_ctor_and_debug),
 	KUNIT_CASE(cache_typesafe_by_rcu),
 	KUNIT_CASE(cache_debug_flags),
+	KUNIT_CASE(cache_obj_info_stacks),
 	KUNIT_CASE(cache_bulk),
 	KUNIT_CASE(kfree_bulk_mixed),
 	KUNIT_CASE(cache_free_wrong_cache),
