@@ -415,11 +415,13 @@ void *slab_hook_kfence_alloc(struct kmem_cache *s, size_t size, gfp_t flags)
  * @flags: gfp flags of the request.
  *
  * Context: any.
- * Return: @flags without what the hooks do themselves (memcg charging).
+ * Return: @flags without what the hooks do themselves: memcg charging, and
+ * zeroing (slab_hook_post_alloc() zeroes for __GFP_ZERO and init_on_alloc
+ * alike, so the chain must not zero the object first).
  */
 gfp_t slab_hook_chain_gfp(gfp_t flags)
 {
-	return flags & ~__GFP_ACCOUNT;
+	return flags & ~(__GFP_ACCOUNT | __GFP_ZERO);
 }
 
 /**
