@@ -21,10 +21,14 @@
  * the lock.
  *
  * The allocator moves objects below the kernel's object hooks: kmemleak is
- * told, and init_on_free wipes the old place, but KASAN's shadow, memcg
- * charges and allocation tags stay with the old place.  While any of
- * those is active, objects do not move (kmem_cache_set_move() says so,
- * and shrinking only gives back empty slabs).
+ * told, init_on_free wipes the old place, and a memcg charge follows the
+ * object.  A charge is of the bytes of one cache on one node, so the
+ * object cgroup pointer moves from the old place's object extension to the
+ * new one's, and a charged object is not moved to another node (it stays
+ * for a later shrink).  KASAN's shadow and allocation tags stay with the
+ * old place: while either is active, objects do not move
+ * (kmem_cache_set_move() says so, and shrinking only gives back empty
+ * slabs).
  */
 
 #define pr_fmt(fmt) "slab: " fmt
@@ -48,22 +52,63 @@ static const char *slab_move_unsupported(struct kmem_cache *s)
 {
 	if (s->flags & SLAB_KASAN)
 		return "KASAN tracks objects where they are";
-	if (memcg_kmem_online())
-		return "memcg charges objects where they are";
 	if (mem_alloc_profiling_enabled())
 		return "allocation profiling tags objects where they are";
 	return NULL;
 }
+
+#ifdef CONFIG_MEMCG
+/*
+ * Where the memcg charge of @old is, and where it goes with a move to
+ * @new: both NULL if @old is not charged.  False if @old may not move to
+ * @new now (another node, or no extension vector for @new).
+ */
+static bool slab_move_charge(struct kmem_cache *s, void *old, void *new,
+			     struct obj_cgroup ***from, struct obj_cgroup ***to)
+{
+	struct slab *os = virt_to_slab(old), *ns = virt_to_slab(new);
+	struct slabobj_ext *ext = slab_obj_exts(os);
+
+	*from = NULL;
+	*to = NULL;
+	if (!ext || !ext[obj_to_index(s, os, old)].objcg)
+		return true;
+	if (slab_nid(os) != slab_nid(ns))
+		return false;
+	if (!slab_obj_exts(ns) &&
+	    alloc_slab_obj_exts(ns, s, GFP_NOWAIT | __GFP_NOWARN, false))
+		return false;
+	*from = &ext[obj_to_index(s, os, old)].objcg;
+	*to = &slab_obj_exts(ns)[obj_to_index(s, ns, new)].objcg;
+	return true;
+}
+#else
+static bool slab_move_charge(struct kmem_cache *s, void *old, void *new,
+			     struct obj_cgroup ***from, struct obj_cgroup ***to)
+{
+	*from = NULL;
+	*to = NULL;
+	return true;
+}
+#endif
 
 static enum slab_move_result slab_move_one(struct slab_cache *c, void *old,
 					   void *new, void *private)
 {
 	struct kmem_cache *s = private;
 	kmem_cache_move_fn move = READ_ONCE(s->move);
+	struct obj_cgroup **from, **to;
 	enum slab_move_result ret;
 
+	if (!slab_move_charge(s, old, new, &from, &to))
+		return SLAB_MOVE_LATER;
 	ret = move(s, old, new);
 	if (ret == SLAB_MOVE_YES) {
+		/* The charge and its reference go with the object */
+		if (from) {
+			WRITE_ONCE(*to, *from);
+			WRITE_ONCE(*from, NULL);
+		}
 		/* The allocator frees @old next, past the free hooks */
 		kmemleak_free_recursive(old, s->flags);
 		kmemleak_alloc_recursive(new, s->object_size, 1, s->flags,
@@ -85,8 +130,7 @@ static enum slab_move_result slab_move_one(struct slab_cache *c, void *old,
  *
  * Context: process context, may sleep.
  * Return: 0; -EINVAL (with a message) for a NULL argument; -EOPNOTSUPP
- * (with a message) while KASAN, memcg kmem accounting or allocation
- * profiling is active; -EBUSY (with a message) if @s is shared with other
+ * (with a message) while KASAN or allocation profiling is active; -EBUSY (with a message) if @s is shared with other
  * users through merging: create it with %SLAB_NO_MERGE.
  */
 int kmem_cache_set_move(struct kmem_cache *s, kmem_cache_move_fn move)
