@@ -121,12 +121,15 @@ enum { DBG_TRACK_ALLOC, DBG_TRACK_FREE };
  *	it with slab_cache_next_free()).
  * @state: DBG_STATE_*.
  * @slab: in the first slot of a slab, its link in &dbg_cache.slabs.
+ * @slab_objects: in the first slot of a slab, the slab's number of slots
+ *	(slabs of a smaller order hold fewer).
  * @track: with U, the last allocation and free.
  */
 struct dbg_meta {
 	void			*freeptr;
 	unsigned long		state;
 	struct list_head	slab;
+	unsigned int		slab_objects;
 	struct dbg_track	track[];
 };
 
@@ -152,8 +155,6 @@ struct dbg_sa {
  * @meta: offset of &struct dbg_meta in a slot.
  * @total: bytes of a slot in use; padding follows up to the stride.
  * @stride: distance between slots.
- * @objects: slots per slab.
- * @slab_size: bytes per slab (a cache with hooks keeps one order).
  * @poison_obj: free objects are poisoned.
  * @lock: serialises checks and state changes of objects.
  * @slabs_lock: protects @slabs.
@@ -176,8 +177,6 @@ struct dbg_cache {
 	unsigned int		meta;
 	unsigned int		total;
 	unsigned int		stride;
-	unsigned int		objects;
-	unsigned long		slab_size;
 	bool			poison_obj;
 
 	/* Checking */
@@ -235,6 +234,13 @@ static inline void *dbg_obj(struct dbg_cache *dc, void *slot)
 static inline struct dbg_meta *dbg_meta(struct dbg_cache *dc, void *slot)
 {
 	return slot + dc->meta;
+}
+
+/* Slots of the slab at @base: as many as it was made with, never more than fit */
+static unsigned int dbg_slab_objects(struct dbg_cache *dc, void *base)
+{
+	return min_t(unsigned long, dbg_meta(dc, base)->slab_objects,
+		     folio_size(virt_to_folio(base)) / dc->stride);
 }
 
 static inline unsigned int dbg_size(struct dbg_cache *dc)
@@ -404,8 +410,8 @@ static void dbg_print_slot(struct dbg_cache *dc, void *slot)
 		dbg_print_track("Allocated", &m->track[DBG_TRACK_ALLOC]);
 		dbg_print_track("Freed", &m->track[DBG_TRACK_FREE]);
 	}
-	pr_err("Slab 0x%p objects=%u stride=%u\n", slab, dc->objects,
-	       dc->stride);
+	pr_err("Slab 0x%p objects=%u stride=%u\n", slab,
+	       dbg_slab_objects(dc, slab), dc->stride);
 	pr_err("Object 0x%p @offset=%lu state=%#lx fp=0x%p\n\n",
 	       dbg_obj(dc, slot), (unsigned long)(slot - slab) + dc->left,
 	       m->state, slab_cache_next_free(dc->base, slot));
@@ -722,6 +728,7 @@ static int dbg_slab_made(struct slab_cache_hook *hook, struct slab_cache *c,
 	}
 
 	/* Only now may validation see the slab */
+	dbg_meta(dc, ev->base)->slab_objects = ev->objects;
 	spin_lock_irqsave(&dc->slabs_lock, flags);
 	list_add(&dbg_meta(dc, ev->base)->slab, &dc->slabs);
 	spin_unlock_irqrestore(&dc->slabs_lock, flags);
@@ -835,22 +842,24 @@ int slab_debug_validate(struct slab_cache *c)
 {
 	struct dbg_cache *dc = dbg_cache_of(c);
 	unsigned long flags, used;
+	unsigned int i, objects;
 	struct list_head *pos;
 	struct dbg_fault f;
-	unsigned int i;
 	int found = 0;
 	void *base;
 
 	if (!dc)
 		return -EINVAL;
-	used = (unsigned long)dc->objects * dc->stride;
 	spin_lock_irqsave(&dc->slabs_lock, flags);
 	dbg_for_each_slab(dc, pos, base) {
+		objects = dbg_slab_objects(dc, base);
+		used = (unsigned long)objects * dc->stride;
 		spin_lock(&dc->lock);
-		for (i = 0; i < dc->objects; i++)
+		for (i = 0; i < objects; i++)
 			found += dbg_validate_slot(dc, base + i * dc->stride);
 		if ((dc->flags & SLABDBG_POISON) &&
-		    !dbg_check_bytes(base + used, dc->slab_size - used,
+		    !dbg_check_bytes(base + used,
+				     folio_size(virt_to_folio(base)) - used,
 				     POISON_INUSE, SLABDBG_ERR_PADDING,
 				     "Slab padding overwritten", &f)) {
 			dbg_report(dc, SLABDBG_ERR_PADDING, NULL, base, f.what,
@@ -977,7 +986,8 @@ static void dbg_release_quarantine(struct dbg_cache *dc)
 		slot = NULL;
 		spin_lock_irqsave(&dc->slabs_lock, flags);
 		dbg_for_each_slab(dc, pos, base) {
-			for (i = 0; i < dc->objects && !slot; i++) {
+			for (i = 0; i < dbg_slab_objects(dc, base) && !slot;
+			     i++) {
 				struct dbg_meta *m;
 
 				m = dbg_meta(dc, base + i * dc->stride);
@@ -1132,8 +1142,6 @@ static struct slab_cache *dbg_create(struct slab_allocator *sa,
 	slab_cache_stats(base, &st);
 	dc->base = base;
 	dc->stride = st.size;
-	dc->objects = st.objs_per_slab;
-	dc->slab_size = PAGE_SIZE << st.order;
 	dc->c.size = st.size;
 	slab_cache_set_owner(base, &dc->c);
 	return &dc->c;
@@ -1313,7 +1321,7 @@ unsigned long slab_debug_held(struct slab_cache *c)
 		return 0;
 	spin_lock_irqsave(&dc->slabs_lock, flags);
 	dbg_for_each_slab(dc, pos, base) {
-		for (i = 0; i < dc->objects; i++) {
+		for (i = 0; i < dbg_slab_objects(dc, base); i++) {
 			if (dbg_meta(dc, base + i * dc->stride)->state ==
 			    DBG_STATE_QUARANTINE)
 				nr++;

@@ -14,6 +14,8 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
+#include "internal.h"
+
 /*
  * A page allocator over the buddy allocator that counts blocks and can be
  * told to fail.
@@ -126,13 +128,25 @@ static void derive_rcu_defers_free(struct kunit *test)
 	test_pa_done(test, t);
 }
 
+static struct slab_cache_stats stats_of(struct slab_cache *c)
+{
+	struct slab_cache_stats st;
+
+	slab_cache_stats(c, &st);
+	return st;
+}
+
 static void derive_rcu_typesafe_cache(struct kunit *test)
 {
 	struct slab_cache_args args = { .flags = SLAB_TYPESAFE_BY_RCU };
+	unsigned int saved = slabifier_param_min_partial(), k, n;
 	struct test_pa *t = test_pa_new(test);
 	struct page_allocator *r;
+	unsigned long slabs;
 	struct slab_cache *c;
-	int i, bad = 0;
+	int i, frees, bad = 0;
+	char buf[16];
+	void **objs;
 	u64 *obj;
 
 	/* Without an rcu page allocator the flag is refused */
@@ -142,24 +156,58 @@ static void derive_rcu_typesafe_cache(struct kunit *test)
 
 	r = rcu_page_allocator(&t->pa);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(r));
+	/* One partial slab kept per node: an emptied slab goes back at once */
+	KUNIT_ASSERT_EQ(test, slabifier_param_set("min_partial", "0"), 0);
 	c = slab_cache_create(slabifier_allocator(), r, "derive-rcu",
 			      DERIVE_OBJ, &args);
+	snprintf(buf, sizeof(buf), "%u", saved);
+	slabifier_param_set("min_partial", buf);
 	page_allocator_put(r);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
 	KUNIT_EXPECT_TRUE(test, c->flags & SLAB_CACHE_DIRECT);
 
-	obj = slab_cache_alloc(c, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, obj);
+	n = 2 * stats_of(c).objs_per_slab;
+	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	migrate_disable();
+	for (k = 0; k < n && (k == 0 || objs[k - 1]); k++)
+		objs[k] = slab_cache_alloc(c, GFP_KERNEL);
+	migrate_enable();
+	KUNIT_ASSERT_NOT_NULL(test, objs[n - 1]);
+	/* objs[0]'s slab is not the CPU's: leave objs[0] its only object */
+	obj = objs[0];
+	KUNIT_ASSERT_PTR_NE(test, virt_to_folio(obj), virt_to_folio(objs[n - 1]));
+	for (k = 1; k < n; k++) {
+		if (virt_to_folio(objs[k]) == virt_to_folio(obj)) {
+			slab_cache_free(c, objs[k]);
+			objs[k] = NULL;
+		}
+	}
 	for (i = 0; i < DERIVE_OBJ / 8; i++)
 		obj[i] = 0x5eed0000 + i;
+	frees = atomic_read(&t->frees);
+	slabs = stats_of(c).num_slabs;
 
+	/*
+	 * Freeing obj gives its slab back at once, inside the read-side
+	 * section: the reader still sees an object of the type, contents
+	 * intact, and no page has reached the base.
+	 */
 	rcu_read_lock();
 	slab_cache_free(c, obj);
-	/* A reader still sees an object of the type, contents intact */
 	for (i = 0; i < DERIVE_OBJ / 8; i++)
 		bad += obj[i] != 0x5eed0000 + i;
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->frees), frees);
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, bad, 0);
+	KUNIT_EXPECT_EQ(test, stats_of(c).num_slabs, slabs - 1);
+	/* The slab's grace period, then the page allocator's */
+	rcu_barrier();
+	rcu_barrier();
+	KUNIT_EXPECT_GT(test, atomic_read(&t->frees), frees);
+	for (k = 1; k < n; k++)
+		if (objs[k])
+			slab_cache_free(c, objs[k]);
 
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 	page_allocator_rcu_barrier(&t->pa);	/* no rcu trait: returns */
@@ -460,6 +508,50 @@ static void derive_node_binds(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, page_to_nid(virt_to_page(objs[i])), nid);
 	}
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		slab_cache_free(c, objs[i]);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+/*
+ * A node asked of a chain bound to another node is a hint the chain
+ * overrides: the objects come from the bound node, out of as few slabs as
+ * without the hint, not out of a new slab per call.  (With one node with
+ * memory the hint and the binding agree.)
+ */
+static void derive_node_hint_on_bound_chain(struct kunit *test)
+{
+	int nid = first_memory_node;
+	int other = next_node_in(nid, node_states[N_NORMAL_MEMORY]);
+	struct slab_cache_stats st;
+	struct page_allocator *pa;
+	struct slab_cache *c;
+	unsigned int i, n;
+	void **objs;
+
+	pa = node_page_allocator(buddy_page_allocator(), nid);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pa));
+	c = slab_cache_create(slabifier_allocator(), pa, "derive-node-hint",
+			      DERIVE_OBJ, NULL);
+	page_allocator_put(pa);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	slab_cache_stats(c, &st);
+	n = 3 * st.objs_per_slab;
+	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	migrate_disable();
+	for (i = 0; i < n; i++) {
+		objs[i] = slab_cache_alloc_node(c, GFP_KERNEL, other);
+		if (!objs[i])
+			break;
+	}
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, i, n);
+	n = i;
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, page_to_nid(virt_to_page(objs[i])), nid);
+	slab_cache_stats(c, &st);
+	KUNIT_EXPECT_LE(test, st.num_slabs, 4UL);
+	for (i = 0; i < n; i++)
 		slab_cache_free(c, objs[i]);
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 }
@@ -813,6 +905,7 @@ static struct kunit_case derive_cases[] = {
 	KUNIT_CASE(derive_dma32_pages),
 	KUNIT_CASE(derive_gfp_refusals),
 	KUNIT_CASE(derive_node_binds),
+	KUNIT_CASE(derive_node_hint_on_bound_chain),
 	KUNIT_CASE(derive_node_interleave),
 	KUNIT_CASE(derive_node_refusals),
 	KUNIT_CASE(derive_node_dma),
@@ -832,5 +925,6 @@ static struct kunit_suite derive_suite = {
 
 kunit_test_suite(derive_suite);
 
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests of the modslab per-slab derivers");
 MODULE_LICENSE("GPL");

@@ -519,6 +519,8 @@ static void sf_free_pages(struct sf_cache *sc, struct mslab *slab)
 	slab->slab_list.prev = NULL;	/* folio->mapping */
 	slab->freelist = NULL;
 	slab->counters = 0;
+	if (unlikely(folio_test_active(folio)))
+		folio_clear_active(folio);
 	/* Make the metadata reset visible before the type goes away */
 	smp_wmb();
 	mslab_folio_clear(folio);
@@ -646,6 +648,9 @@ static struct mslab *sf_new_slab(struct sf_cache *sc, gfp_t gfp, int node)
 		  sc->min_objects;
 
 	slab = folio_mslab(folio);
+	/* Read before slab_list takes the word that says it */
+	if (unlikely(folio_is_pfmemalloc(folio)))
+		folio_set_active(folio);
 	mslab_folio_set(folio, sc->kernel_slab);
 	/* Make the type visible before the metadata changes */
 	smp_wmb();
@@ -686,15 +691,12 @@ fail_hook:
 	return NULL;
 }
 
-static void sf_discard(struct sf_cache *sc, struct mslab *slab)
+/* The hooks, then the pages: a slab goes back to its page allocator. */
+static void sf_release(struct sf_cache *sc, struct mslab *slab)
 {
-	struct sf_node *n = sf_node_of(sc, slab);
 	struct slab_event ev;
 	unsigned int i;
 
-	atomic_long_dec(&n->nr_slabs);
-	atomic_long_sub(sf_read_counters(slab).objects, &n->total_objects);
-	atomic_long_sub(1L << folio_order(mslab_folio(slab)), &n->nr_pages);
 	if (sc->nr_hooks) {
 		sf_event(sc, slab, &ev);
 		for (i = sc->nr_hooks; i--; ) {
@@ -704,6 +706,35 @@ static void sf_discard(struct sf_cache *sc, struct mslab *slab)
 		}
 	}
 	sf_free_pages(sc, slab);
+}
+
+static void sf_release_rcu(struct rcu_head *head)
+{
+	struct mslab *slab = container_of(head, struct mslab, rcu_head);
+
+	sf_release(slab->freelist, slab);
+}
+
+/*
+ * An empty slab leaves the cache.  Under a page allocator that frees after
+ * a grace period (SLAB_TYPESAFE_BY_RCU) a reader may still look at its
+ * objects, so the slab stays a slab of the cache, with its object
+ * extensions and in the slab counters, until the grace period ends, as
+ * under SLUB; slabifier_destroy() waits for these.
+ */
+static void sf_discard(struct sf_cache *sc, struct mslab *slab)
+{
+	struct sf_node *n = sf_node_of(sc, slab);
+
+	atomic_long_dec(&n->nr_slabs);
+	atomic_long_sub(sf_read_counters(slab).objects, &n->total_objects);
+	atomic_long_sub(1L << folio_order(mslab_folio(slab)), &n->nr_pages);
+	if (sc->c.page_allocator->traits & PAGE_ALLOCATOR_RCU) {
+		slab->freelist = sc;	/* for sf_release_rcu() */
+		call_rcu(&slab->rcu_head, sf_release_rcu);
+		return;
+	}
+	sf_release(sc, slab);
 }
 
 static void sf_discard_list(struct sf_cache *sc, struct list_head *discard)
@@ -795,38 +826,54 @@ static void sf_deactivate(struct sf_cache *sc, struct mslab *slab,
 	spin_unlock_irqrestore(&n->list_lock, flags);
 }
 
-static struct mslab *sf_get_partial_node(struct sf_node *n, void **fl)
+/*
+ * A slab made of the page allocator's emergency reserves (pfmemalloc, PG_active
+ * as under SLUB) serves only callers allowed to use them: it is never a CPU
+ * slab, and only such callers take it from a partial list.
+ */
+static inline bool sf_pfmemalloc(struct mslab *slab)
 {
-	struct mslab *slab;
+	return folio_test_active(mslab_folio(slab));
+}
+
+static struct mslab *sf_get_partial_node(struct sf_node *n, gfp_t gfp,
+					 void **fl)
+{
+	struct mslab *slab, *found = NULL;
 	unsigned long flags;
 
 	if (!n || !READ_ONCE(n->nr_partial))
 		return NULL;
 
 	spin_lock_irqsave(&n->list_lock, flags);
-	slab = list_first_entry_or_null(&n->partial, struct mslab, slab_list);
-	if (slab) {
+	list_for_each_entry(slab, &n->partial, slab_list) {
+		if (unlikely(sf_pfmemalloc(slab)) &&
+		    !gfp_pfmemalloc_allowed(gfp))
+			continue;
+		found = slab;
 		sf_remove_partial(n, slab);
 		*fl = sf_freeze(slab);
+		break;
 	}
 	spin_unlock_irqrestore(&n->list_lock, flags);
-	return slab;
+	return found;
 }
 
-static struct mslab *sf_get_partial(struct sf_cache *sc, int node, void **fl)
+static struct mslab *sf_get_partial(struct sf_cache *sc, int node, gfp_t gfp,
+				    void **fl)
 {
 	int nid = node == NUMA_NO_NODE ? numa_mem_id() : node;
 	struct mslab *slab;
 	int other;
 
-	slab = sf_get_partial_node(sc->node[nid], fl);
+	slab = sf_get_partial_node(sc->node[nid], gfp, fl);
 	if (slab || node != NUMA_NO_NODE)
 		return slab;
 
 	for_each_node_state(other, N_NORMAL_MEMORY) {
 		if (other == nid)
 			continue;
-		slab = sf_get_partial_node(sc->node[other], fl);
+		slab = sf_get_partial_node(sc->node[other], gfp, fl);
 		if (slab)
 			return slab;
 	}
@@ -1009,6 +1056,28 @@ static __always_inline void sf_note_slow(struct sf_cache *sc,
  */
 
 /*
+ * A new slab of the reserves: one object for the caller, who may use
+ * them; the rest waits on the partial list for callers who may too.
+ */
+static void *sf_pfmemalloc_one(struct sf_cache *sc, struct mslab *slab,
+			       void *obj)
+{
+	struct sf_node *n = sf_node_of(sc, slab);
+	unsigned long flags;
+
+	slab->freelist = sf_get_fp(sc, obj);
+	slab->inuse = 1;
+	spin_lock_irqsave(&n->list_lock, flags);
+	sf_add_partial(n, slab);
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return obj;
+}
+
+/* A new slab on a preferred node, if the node has the memory at once */
+#define SF_GFP_NODE_TRY(gfp)						\
+	(((gfp) & ~__GFP_DIRECT_RECLAIM) | __GFP_THISNODE | __GFP_NOWARN)
+
+/*
  * Slow path.  Called and returns with the CPU lock held; may drop it to
  * make a new slab, unless @grow is false.  Returns an object or NULL.
  */
@@ -1036,7 +1105,7 @@ static void *sf_alloc_slow(struct sf_cache *sc, gfp_t gfp, int node,
 		}
 	}
 
-	slab = sf_get_partial(sc, node, &fl);
+	slab = sf_get_partial(sc, node, gfp, &fl);
 	if (slab) {
 		c->slab = slab;
 		goto load;
@@ -1045,22 +1114,45 @@ static void *sf_alloc_slow(struct sf_cache *sc, gfp_t gfp, int node,
 		return NULL;
 
 	local_unlock_irqrestore(&sc->cpu->lock, *flags);
-	fresh = sf_new_slab(sc, gfp, node);
+	fresh = NULL;
+	if (node != NUMA_NO_NODE && !(gfp & __GFP_THISNODE)) {
+		/*
+		 * A node asked for is a preference: a new slab there if the
+		 * node has the memory at once, else a partial slab of any
+		 * node, and only then a new slab wherever the page allocator
+		 * finds one.  Without this, a node out of memory would cost a
+		 * new slab (on another node) per call.
+		 */
+		fresh = sf_new_slab(sc, SF_GFP_NODE_TRY(gfp), node);
+		if (!fresh) {
+			local_lock_irqsave(&sc->cpu->lock, *flags);
+			slab = sf_get_partial(sc, NUMA_NO_NODE, gfp, &fl);
+			if (slab)
+				goto install;
+			local_unlock_irqrestore(&sc->cpu->lock, *flags);
+		}
+	}
+	if (!fresh)
+		fresh = sf_new_slab(sc, gfp, node);
 	local_lock_irqsave(&sc->cpu->lock, *flags);
 	if (!fresh)
 		return NULL;
 
-	/* Nobody knows the new slab yet: make it active without atomics */
 	fl = fresh->freelist;
+	if (unlikely(sf_pfmemalloc(fresh)))
+		return sf_pfmemalloc_one(sc, fresh, fl);
+	/* Nobody knows the new slab yet: make it active without atomics */
 	fresh->freelist = NULL;
 	fresh->inuse = fresh->objects;
 	fresh->frozen = 1;
+	slab = fresh;
+install:
 	c = this_cpu_ptr(sc->cpu);
 	if (c->slab) {
 		/* An interrupt or another task got here while we slept */
 		sf_deactivate(sc, c->slab, c->freelist, discard);
 	}
-	c->slab = fresh;
+	c->slab = slab;
 load:
 	c->freelist = sf_get_fp(sc, fl);
 	return fl;
@@ -1130,7 +1222,10 @@ void *slabifier_alloc_node(struct slab_cache *c, gfp_t gfp, int node)
 			pr_warn_once("cache %s: allocation on node %d, which does not exist; using any node\n",
 				     c->name, node);
 			node = NUMA_NO_NODE;
-		} else if (!node_state(node, N_NORMAL_MEMORY)) {
+		} else if (!node_state(node, N_NORMAL_MEMORY) ||
+			   (c->page_allocator->traits &
+			    PAGE_ALLOCATOR_NODE_BOUND)) {
+			/* A bound chain decides where its slabs are */
 			node = NUMA_NO_NODE;
 		}
 	}
@@ -1991,9 +2086,8 @@ static int sf_layout(struct sf_cache *sc, const char *name, unsigned int size,
 	sc->c.size = stride;
 	sc->c.align = align;
 	sc->order = sf_calc_order(stride);
-	/* Hooks may size their work by the cache's slabs: one order only */
-	sc->min_order = args->nr_hooks ? sc->order :
-			min_t(unsigned int, sc->order, get_order(stride));
+	/* Hooks are told each slab's order and objects: any order will do */
+	sc->min_order = min_t(unsigned int, sc->order, get_order(stride));
 	sc->min_objects = min_t(unsigned long,
 				(PAGE_SIZE << sc->min_order) / stride,
 				MSLAB_MAX_OBJECTS);
@@ -2153,6 +2247,7 @@ static int slabifier_destroy(struct slab_cache *c)
 	list_del(&sc->list);
 	mutex_unlock(&sf_caches_mutex);
 	cancel_delayed_work_sync(&sc->flusher);
+	clear_bit(0, &sc->flusher_armed);
 
 	/* Nobody may use the cache now: flush other CPUs from here */
 	for_each_possible_cpu(cpu)
@@ -2178,6 +2273,9 @@ static int slabifier_destroy(struct slab_cache *c)
 		return -EBUSY;
 	}
 
+	/* Slabs waiting for a grace period still call the hooks */
+	if (c->page_allocator->traits & PAGE_ALLOCATOR_RCU)
+		rcu_barrier();
 	for (i = 0; i < sc->nr_hooks; i++) {
 		if (sc->hooks[i]->ops->release)
 			sc->hooks[i]->ops->release(sc->hooks[i]);

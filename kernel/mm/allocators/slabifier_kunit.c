@@ -29,6 +29,7 @@ struct tpa {
 	atomic_long_t		pages;
 	atomic_t		fail;		/* fail this many allocations */
 	bool			order0_only;	/* fail blocks of order > 0 */
+	bool			pfmemalloc;	/* as if from the reserves */
 	bool			released;
 };
 
@@ -43,6 +44,8 @@ static struct folio *tpa_alloc(struct page_allocator *pa, gfp_t gfp,
 	if (READ_ONCE(t->order0_only) && order)
 		return NULL;
 	folio = page_allocator_alloc(pa->base, gfp, order, node);
+	if (folio && READ_ONCE(t->pfmemalloc))
+		set_page_pfmemalloc(&folio->page);
 	if (folio)
 		atomic_long_add(1L << order, &t->pages);
 	return folio;
@@ -961,14 +964,27 @@ static void slabifier_gfp_atomic(struct kunit *test)
 	unsigned int i;
 	bool ok = true;
 
+	/* More objects than a slab holds: new slabs made with irqs off */
+	KUNIT_ASSERT_LT(test, stats(c).objs_per_slab, ARRAY_SIZE(p));
 	local_irq_save(flags);
 	for (i = 0; i < ARRAY_SIZE(p); i++) {
 		p[i] = slab_cache_alloc(c, GFP_ATOMIC);
-		ok &= !!p[i];
+		if (!p[i]) {
+			ok = false;
+			break;
+		}
+		memset(p[i], i, 72);
 	}
+	local_irq_restore(flags);
+	KUNIT_ASSERT_TRUE(test, ok);
+	KUNIT_EXPECT_GE(test, stats(c).num_slabs, 2UL);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		KUNIT_EXPECT_TRUE(test, slab_cache_valid(c, p[i]));
+		KUNIT_EXPECT_FALSE(test, memchr_inv(p[i], i, 72));
+	}
+	local_irq_save(flags);
 	slab_cache_free_bulk(c, ARRAY_SIZE(p), p);
 	local_irq_restore(flags);
-	KUNIT_EXPECT_TRUE(test, ok);
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 }
 
@@ -1094,6 +1110,38 @@ static void slabifier_preserve_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 }
 
+/*
+ * A slab made of the emergency reserves serves only callers allowed to use
+ * them: not an ordinary caller on the same CPU right after.
+ */
+static void slabifier_pfmemalloc(struct kunit *test)
+{
+	struct tpa *t = tpa_new(test);
+	struct slab_cache *c = mk(test, &t->pa, 256, NULL);
+	void *p, *q, *r;
+
+	migrate_disable();
+	WRITE_ONCE(t->pfmemalloc, true);
+	p = slab_cache_alloc(c, GFP_KERNEL | __GFP_MEMALLOC);
+	WRITE_ONCE(t->pfmemalloc, false);
+	q = slab_cache_alloc(c, GFP_KERNEL);
+	r = slab_cache_alloc(c, GFP_KERNEL | __GFP_MEMALLOC);
+	migrate_enable();
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_TRUE(test, folio_test_active(virt_to_folio(p)));
+	KUNIT_EXPECT_PTR_NE(test, virt_to_folio(q), virt_to_folio(p));
+	KUNIT_EXPECT_FALSE(test, folio_test_active(virt_to_folio(q)));
+	slab_cache_free(c, p);
+	slab_cache_free(c, q);
+	slab_cache_free(c, r);
+	slab_cache_shrink(c, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	page_allocator_put(&t->pa);
+}
+
 static void slabifier_order_fallback(struct kunit *test)
 {
 	struct tpa *t = tpa_new(test);
@@ -1133,20 +1181,38 @@ static void slabifier_order_fallback(struct kunit *test)
 	page_allocator_put(&t->pa);
 }
 
-static void slabifier_order_fixed_with_hooks(struct kunit *test)
+/*
+ * Hooks see every slab with its own order and object count, so a cache
+ * with hooks (memcg's, KASAN's, a constructor) falls back to smaller slabs
+ * as any other.
+ */
+static void slabifier_order_fallback_with_hooks(struct kunit *test)
 {
-	struct thook *h = thook_new(test, false);
-	struct slab_cache_args args = { .nr_hooks = 1, .hooks = { &h->hook } };
+	struct thook *h = thook_new(test, true);
+	struct slab_cache_args args = { .nr_hooks = 1, .hooks = { &h->hook },
+					.preserve_free = true };
 	struct tpa *t = tpa_new(test);
 	struct slab_cache *c = mk(test, &t->pa, 1024, &args);
+	void *p, *q;
 
-	/* Hooks see slabs of the cache's order only: no smaller fallback */
 	KUNIT_ASSERT_GT(test, stats(c).order, 0U);
 	WRITE_ONCE(t->order0_only, true);
-	KUNIT_EXPECT_NULL(test, slab_cache_alloc(c, GFP_KERNEL));
-	KUNIT_EXPECT_EQ(test, atomic_read(&h->made), 0);
-	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, folio_order(virt_to_folio(p)), 0U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&h->made), 1);
+	/* The hook ran over the objects of the small slab, no further */
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(p, 0xc7, 1024));
+	WRITE_ONCE(t->order0_only, false);
+	slab_cache_free(c, p);
+	slab_cache_shrink(c, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&h->freeing), 1);
+	q = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_EQ(test, folio_order(virt_to_folio(q)), stats(c).order);
+	slab_cache_free(c, q);
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
 	page_allocator_put(&t->pa);
 }
 
@@ -1671,8 +1737,9 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_gfp_atomic),
 	KUNIT_CASE(slabifier_hooks_per_slab),
 	KUNIT_CASE(slabifier_preserve_free),
+	KUNIT_CASE(slabifier_pfmemalloc),
 	KUNIT_CASE(slabifier_order_fallback),
-	KUNIT_CASE(slabifier_order_fixed_with_hooks),
+	KUNIT_CASE(slabifier_order_fallback_with_hooks),
 	KUNIT_CASE(slabifier_slab_chain_lifetime),
 	KUNIT_CASE(slabifier_wrapped_cache),
 	KUNIT_CASE(slabifier_shrink_moves),
