@@ -311,7 +311,7 @@ static void backing_switch_debug_live(struct kunit *test)
 	b = a + SW_OBJS;
 	c = b + SW_OBJS;
 	s = kmem_cache_create("backing-kunit-switch", BK_SIZE, 0,
-			      SLAB_NO_MERGE, NULL);
+			      SLAB_NO_MERGE | SLAB_NO_USER_FLAGS, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	first = s->cache;
 	KUNIT_EXPECT_STREQ(test, describe(test, s), "slabifier -> buddy");
@@ -428,8 +428,8 @@ static void backing_switch_obj_index(struct kunit *test)
 	a = kunit_kcalloc(test, 2 * SW_OBJS, sizeof(*a), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	b = a + SW_OBJS;
-	s = kmem_cache_create("backing-kunit-index", 64, 0, SLAB_NO_MERGE,
-			      NULL);
+	s = kmem_cache_create("backing-kunit-index", 64, 0,
+			      SLAB_NO_MERGE | SLAB_NO_USER_FLAGS, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	alloc_all(test, s, a);
 	KUNIT_ASSERT_EQ(test, kmem_cache_set_backing(s, "debug(FZPU)"), 0);

@@ -130,12 +130,22 @@ static void flusher_cancelled_on_destroy(struct kunit *test)
 {
 	struct slab_cache *c;
 
+	void *p;
+
 	c = slab_cache_create(slabifier_allocator(), buddy_page_allocator(),
 			      "flusher-destroy", FLUSH_OBJ, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
-	slab_cache_free(c, slab_cache_alloc(c, GFP_KERNEL));
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_TRUE(test, slabifier_flusher_armed(c));
-	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	/*
+	 * An object still allocated keeps the destroyed cache (its late
+	 * free must work), so the flusher can be looked at afterwards:
+	 * destroy cancelled it.
+	 */
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), -EBUSY);
+	KUNIT_EXPECT_FALSE(test, slabifier_flusher_armed(c));
+	slab_cache_free(c, p);
 }
 
 /* flush_interval=0: per-CPU slabs stay until a shrink; nothing is armed. */

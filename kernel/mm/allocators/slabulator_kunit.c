@@ -13,6 +13,7 @@
 #include <linux/stacktrace.h>
 
 #include "../slab.h"
+#include "internal.h"
 #include "slabulator.h"
 
 static int ctor_calls;
@@ -174,7 +175,8 @@ static void krealloc_keeps_contents(struct kunit *test)
 static void cache_plain_chain(struct kunit *test)
 {
 	struct kmem_cache *s = kmem_cache_create("modslab_test_plain", 200, 0,
-						 SLAB_NO_MERGE, NULL);
+						 SLAB_NO_MERGE | SLAB_NO_USER_FLAGS,
+						 NULL);
 	void *p;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
@@ -221,8 +223,8 @@ static void cache_ctor_and_debug(struct kunit *test)
 
 	ctor_calls = 0;
 	s = kmem_cache_create("modslab_test_ctor_debug", 64, 0,
-			      SLAB_RED_ZONE | SLAB_CONSISTENCY_CHECKS,
-			      count_ctor);
+			      SLAB_RED_ZONE | SLAB_CONSISTENCY_CHECKS |
+			      SLAB_NO_USER_FLAGS, count_ctor);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_EXPECT_STREQ(test, chain_of(test, s),
 			   "ctor -> debug(FZ) -> slabifier -> buddy");
@@ -237,15 +239,59 @@ static void cache_ctor_and_debug(struct kunit *test)
 /* SLAB_TYPESAFE_BY_RCU caches get the rcu page deriver. */
 static void cache_typesafe_by_rcu(struct kunit *test)
 {
-	struct kmem_cache *s = kmem_cache_create("modslab_test_rcu", 100, 0,
-						 SLAB_TYPESAFE_BY_RCU, NULL);
-	void *p;
+	unsigned int saved = slabifier_param_min_partial(), i, n;
+	struct slab_cache_stats st;
+	struct kmem_cache *s;
+	unsigned long slabs;
+	struct slab *slab;
+	char buf[16];
+	void **p;
 
+	/* One partial slab kept per node: an emptied slab goes back at once */
+	KUNIT_ASSERT_EQ(test, slabifier_param_set("min_partial", "0"), 0);
+	s = kmem_cache_create("modslab_test_rcu", 100, 0,
+			      SLAB_TYPESAFE_BY_RCU | SLAB_NO_USER_FLAGS, NULL);
+	snprintf(buf, sizeof(buf), "%u", saved);
+	slabifier_param_set("min_partial", buf);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_EXPECT_STREQ(test, chain_of(test, s), "slabifier -> rcu -> buddy");
-	p = kmem_cache_alloc(s, GFP_KERNEL);
+	slab_cache_stats(s->cache, &st);
+	n = 2 * st.objs_per_slab;
+	p = kunit_kcalloc(test, n, sizeof(*p), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	kmem_cache_free(s, p);
+	migrate_disable();
+	for (i = 0; i < n && (i == 0 || p[i - 1]); i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	migrate_enable();
+	KUNIT_ASSERT_NOT_NULL(test, p[n - 1]);
+	/* p[0]'s slab is not the CPU's: leave p[0] its only object */
+	slab = virt_to_slab(p[0]);
+	KUNIT_ASSERT_PTR_NE(test, slab, virt_to_slab(p[n - 1]));
+	for (i = 1; i < n; i++) {
+		if (virt_to_slab(p[i]) == slab) {
+			kmem_cache_free(s, p[i]);
+			p[i] = NULL;
+		}
+	}
+	slab_cache_stats(s->cache, &st);
+	slabs = st.num_slabs;
+	/*
+	 * Freeing p[0] gives its slab back at once, inside the read-side
+	 * section: a reader may still look the object up, and finds a slab
+	 * object of the cache, as under SLUB.
+	 */
+	rcu_read_lock();
+	kmem_cache_free(s, p[0]);
+	slab = virt_to_slab(p[0]);
+	KUNIT_EXPECT_NOT_NULL(test, slab);
+	if (slab)
+		KUNIT_EXPECT_PTR_EQ(test, slab->slab_cache, s);
+	rcu_read_unlock();
+	slab_cache_stats(s->cache, &st);
+	KUNIT_EXPECT_EQ(test, st.num_slabs, slabs - 1);
+	for (i = 1; i < n; i++)
+		if (p[i])
+			kmem_cache_free(s, p[i]);
 	kmem_cache_destroy(s);
 }
 
@@ -298,8 +344,8 @@ static void cache_obj_info_stacks(struct kunit *test)
 static void cache_debug_flags(struct kunit *test)
 {
 	struct kmem_cache *s = kmem_cache_create("modslab_test_debug", 48, 0,
-						 SLAB_RED_ZONE | SLAB_POISON,
-						 NULL);
+						 SLAB_RED_ZONE | SLAB_POISON |
+						 SLAB_NO_USER_FLAGS, NULL);
 	char *p;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
@@ -495,10 +541,10 @@ static void kmalloc_dma_atomic(struct kunit *test)
 /* Merged caches share a kmem_cache and count as its aliases. */
 static void cache_merging(struct kunit *test)
 {
-	struct kmem_cache *a = kmem_cache_create("modslab_test_m1", 24, 0, 0,
-						 NULL);
-	struct kmem_cache *b = kmem_cache_create("modslab_test_m2", 24, 0, 0,
-						 NULL);
+	struct kmem_cache *a = kmem_cache_create("modslab_test_m1", 24, 0,
+						 SLAB_NO_USER_FLAGS, NULL);
+	struct kmem_cache *b = kmem_cache_create("modslab_test_m2", 24, 0,
+						 SLAB_NO_USER_FLAGS, NULL);
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
@@ -544,5 +590,6 @@ static struct kunit_suite slabulator_suite = {
 
 kunit_test_suite(slabulator_suite);
 
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests of MODSLAB's kmem_cache API and kmalloc");
 MODULE_LICENSE("GPL");
