@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 CONFIG ?= modslab
 
-.PHONY: help deps tree save-patches kunit kernel boot lint fuzz check check-full run bench stress patches clean distclean
+.PHONY: distro-config help deps tree save-patches kunit kernel boot lint fuzz check check-full run bench stress patches clean distclean
 
 help:
 	@sed -n 's/^## //p' README.md
@@ -33,6 +33,9 @@ lint: tree
 
 fuzz: deps
 	@$(S)/fuzz.sh
+
+distro-config: deps
+	@$(S)/distro-config.sh
 
 check: deps
 	@$(S)/check.sh

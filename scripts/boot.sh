@@ -4,7 +4,8 @@
 # boot build/<name>/ in QEMU (TCG, 2 CPUs) with a busybox initramfs, run CMD
 # in the guest, print its output and exit with its status.  An oops, BUG,
 # WARNING, panic, failed KUnit case or timeout fails the run.  QEMU_ARGS
-# adds arguments to QEMU's (-numa ... for make stress).
+# adds arguments to QEMU's (-numa ... for make stress).  NOSKIP=<regex>
+# fails the run if a KUnit case of a suite whose name matches is skipped.
 . "$(dirname "$0")/lib.sh"
 
 CONFIG=${CONFIG:?CONFIG=<name> is required}
@@ -71,6 +72,16 @@ if grep -q 'KTAP version' "$log"; then
 	grep -E '\[(FAILED|CRASHED)\]' "$log.kunit" || true
 	echo "KUnit in the guest: ${summary:-no summary}"
 	[ $kfailed -eq 0 ] || fail+=("$kfailed KUnit case(s) failed")
+	# NOSKIP=<regex>: a skipped case of a suite whose name matches fails.
+	if [ -n "${NOSKIP:-}" ]; then
+		skipped=$(sed 's/^\[ *[0-9.]*\] //' "$log" | awk -v re="^($NOSKIP)\$" '
+			/^    # Subtest: / { suite = $3 }
+			/# SKIP/ && suite ~ re { print "  " suite ": " $0 }')
+		if [ -n "$skipped" ]; then
+			echo "$skipped"
+			fail+=("$(echo "$skipped" | wc -l) case(s) of the suites $NOSKIP skipped")
+		fi
+	fi
 fi
 
 # TAP lines of the guest checks ("ok N - …" / "not ok N - …").
