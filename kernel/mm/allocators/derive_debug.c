@@ -692,13 +692,23 @@ static void dbg_slab_list_corrupt(struct dbg_cache *dc, void *base)
 		   NULL, "Slab list cut; validation will miss the slabs after it");
 }
 
-/* Walks the slabs of @dc; stops at a damaged link. Caller holds slabs_lock. */
-#define dbg_for_each_slab(dc, pos, base)				\
-	for ((pos) = (dc)->slabs.next;					\
-	     (pos) != &(dc)->slabs &&					\
-	     (((base) = dbg_slab_of(dc, pos)) ||			\
-	      (dbg_slab_list_corrupt(dc, pos), false));		\
-	     (pos) = (pos)->next)
+/*
+ * The slab after *@pos (the first after the list head), moving *@pos on;
+ * NULL at the end of the list or at a damaged link.  Caller holds
+ * slabs_lock.
+ */
+static void *dbg_next_slab(struct dbg_cache *dc, struct list_head **pos)
+{
+	void *base;
+
+	*pos = (*pos)->next;
+	if (*pos == &dc->slabs)
+		return NULL;
+	base = dbg_slab_of(dc, *pos);
+	if (!base)
+		dbg_slab_list_corrupt(dc, *pos);
+	return base;
+}
 
 static int dbg_slab_made(struct slab_cache_hook *hook, struct slab_cache *c,
 			 const struct slab_event *ev, gfp_t gfp)
@@ -851,7 +861,7 @@ int slab_debug_validate(struct slab_cache *c)
 	if (!dc)
 		return -EINVAL;
 	spin_lock_irqsave(&dc->slabs_lock, flags);
-	dbg_for_each_slab(dc, pos, base) {
+	for (pos = &dc->slabs; (base = dbg_next_slab(dc, &pos)); ) {
 		objects = dbg_slab_objects(dc, base);
 		used = (unsigned long)objects * dc->stride;
 		spin_lock(&dc->lock);
@@ -985,7 +995,7 @@ static void dbg_release_quarantine(struct dbg_cache *dc)
 	do {
 		slot = NULL;
 		spin_lock_irqsave(&dc->slabs_lock, flags);
-		dbg_for_each_slab(dc, pos, base) {
+		for (pos = &dc->slabs; (base = dbg_next_slab(dc, &pos)); ) {
 			for (i = 0; i < dbg_slab_objects(dc, base) && !slot;
 			     i++) {
 				struct dbg_meta *m;
@@ -1320,7 +1330,7 @@ unsigned long slab_debug_held(struct slab_cache *c)
 	if (!dc)
 		return 0;
 	spin_lock_irqsave(&dc->slabs_lock, flags);
-	dbg_for_each_slab(dc, pos, base) {
+	for (pos = &dc->slabs; (base = dbg_next_slab(dc, &pos)); ) {
 		for (i = 0; i < dbg_slab_objects(dc, base); i++) {
 			if (dbg_meta(dc, base + i * dc->stride)->state ==
 			    DBG_STATE_QUARANTINE)

@@ -146,6 +146,7 @@ static struct kunit_suite hotplug_suite = {
 	.name = "modslab_hotplug",
 	.test_cases = hotplug_cases,
 };
+
 kunit_test_suite(hotplug_suite);
 
 MODULE_DESCRIPTION("KUnit test of MODSLAB under CPU hotplug");

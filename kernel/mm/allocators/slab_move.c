@@ -130,8 +130,9 @@ static enum slab_move_result slab_move_one(struct slab_cache *c, void *old,
  *
  * Context: process context, may sleep.
  * Return: 0; -EINVAL (with a message) for a NULL argument; -EOPNOTSUPP
- * (with a message) while KASAN or allocation profiling is active; -EBUSY (with a message) if @s is shared with other
- * users through merging: create it with %SLAB_NO_MERGE.
+ * (with a message) while KASAN or allocation profiling is active; -EBUSY
+ * (with a message) if @s is shared with other users through merging:
+ * create it with %SLAB_NO_MERGE.
  */
 int kmem_cache_set_move(struct kmem_cache *s, kmem_cache_move_fn move)
 {
