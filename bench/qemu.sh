@@ -3,7 +3,7 @@
 # bench/qemu.sh CONFIG LOG CMD [APPEND]: boot build/CONFIG/ in QEMU (TCG,
 # 2 CPUs, as scripts/boot.sh does) with a private busybox initramfs holding
 # the guest scripts and build/bench-module/CONFIG/*.ko (as /modules), run
-# CMD, and write the console to LOG.  Private paths, so that boots of the
+# CMD, and write the console to LOG (QEMU_EXTRA adds QEMU arguments).  Private paths, so that boots of the
 # same configuration by others (which share build/CONFIG/boot.log and
 # initramfs.cpio) do not mix with the benchmark.  Fails on an oops, BUG,
 # WARNING, panic, timeout, or a guest command that did not exit 0.
@@ -26,8 +26,10 @@ chmod +x "$root/init" "$root"/guest/*
 
 progress "booting x86_64/$cfg in QEMU (TCG, 2 CPUs): $cmd"
 set +e
+# QEMU_EXTRA: more arguments (the instruction-count mode of make bench).
+read -r -d '' -a extra <<<"${QEMU_EXTRA:-}" || true
 timeout --foreground -k 10 "${TIMEOUT:-900}" qemu-system-x86_64 -nographic \
-	-no-reboot -machine q35 -cpu max -smp 2 -m 1024 -bios qboot.rom \
+	-no-reboot -machine q35 -cpu max -smp 2 -m 1024 -bios qboot.rom "${extra[@]}" \
 	-kernel "$kernel" -initrd "$work/initramfs.cpio" \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 $append" \
 	</dev/null 2>&1 | tr -d '\r' >"$log"

@@ -30,6 +30,22 @@ FOOT = re.compile(r"bench: test=footprint alloc=(\S+) size=(\d+) n=\d+ rep=\d+ "
                   r"objs=(\d+) pages=(\d+)")
 START = re.compile(r"bench: start (.*)")
 SYS = re.compile(r"bench-sys: (.*)")
+API = re.compile(r"api: test=(\S+) size=(\d+) n=(\d+) rep=(\d+) ops=(\d+) "
+                 r"cycles=(\d+)")
+APIMEM = re.compile(r"meminfo-boot: Slab: (\d+) SUnreclaim: (\d+)")
+# API tests, and the bench.json key each gives (ratio MODSLAB/SLUB kernel)
+API_TESTS = [("cache_alloc_free", "insn_alloc_free"),
+             ("kmalloc_free", "insn_kmalloc_kfree"),
+             ("kmalloc_var_free", "insn_kmalloc_var_kfree"),
+             ("kzalloc_free", "insn_kzalloc_kfree"),
+             ("n_alloc_n_free", "insn_n_alloc_n_free"),
+             ("bulk", "insn_bulk"),
+             ("kfree_bulk", "insn_kfree_bulk"),
+             ("remote_free", "insn_remote_free"),
+             ("kfree_rcu", "insn_kfree_rcu")]
+API_PROFILES = [("distro", "distribution profile (configs/distro.config: "
+                 "Debian's amd64 slab and fast-path options)"),
+                ("small", "small configuration (configs/base.config)")]
 SLABS = re.compile(r"bench-slab: (.*)")
 
 TESTS = ["alloc_free", "n_alloc_n_free", "bulk", "remote_free"]
@@ -295,6 +311,102 @@ def md_cache_section(flavour, label, table, foot, start, plots):
     return L
 
 
+def parse_api(text):
+    """{(test, size): median instructions per op}, Slab: kB, SUnreclaim: kB"""
+    runs = {}
+    for m in API.finditer(text or ""):
+        test, size, _n, _rep, ops, cycles = m.groups()
+        if int(ops):
+            runs.setdefault((test, int(size)), []).append(
+                int(cycles) / int(ops))
+    mem = APIMEM.search(text or "")
+    return ({k: statistics.median(v) for k, v in runs.items()},
+            (int(mem.group(1)), int(mem.group(2))) if mem else (None, None))
+
+
+def api_section(raw):
+    """The API benchmark in instructions: markdown lines and bench.json keys"""
+    md = ["## The kernel API in instructions (SLUB kernel vs MODSLAB kernel)",
+          "",
+          "`bench/modslab_api_bench.c`, built against the SLUB kernel and "
+          "the MODSLAB kernel of one configuration and loaded in each, "
+          "times what kernel code calls: `kmem_cache_alloc` + "
+          "`kmem_cache_free` (a cache of its own, `kmem_cache_create` "
+          "defaults), `kmalloc` + `kfree` with a constant and with a "
+          "variable size, `kzalloc`, n allocations then n frees, "
+          "`kmem_cache_alloc_bulk` / `kmem_cache_free_bulk`, `kfree_bulk` "
+          "(the frees), remote free (another CPU allocates a batch, untimed, "
+          "and goes idle; this CPU frees it, timed) and the `kfree_rcu()` "
+          "call.  n = 64.  The kernels boot under QEMU TCG with "
+          "`-accel tcg,thread=single -icount shift=0,sleep=off`: the guest "
+          "TSC advances by one per executed guest instruction, summed over "
+          "the vCPUs, which run one at a time, so `get_cycles()` deltas are "
+          "instruction counts, the same on every machine and run; the median "
+          "of three repetitions leaves out an interrupt that fell into "
+          "one.  Instructions are not cycles: they do not "
+          "see cache misses, the cost of a locked or double-word "
+          "`cmpxchg` against a plain store, interrupt disabling "
+          "(`pushf; cli` / `popf`), branch mispredictions or the retpoline "
+          "and return thunks' real cost; they count the work each path "
+          "does.", ""]
+    js = {}
+    for prof, label in API_PROFILES:
+        su, su_mem = parse_api(read(os.path.join(raw, f"api-{prof}-slub.log")))
+        mo, mo_mem = parse_api(read(os.path.join(raw, f"api-{prof}-modslab.log")))
+        suffix = "" if prof == "distro" else "_small"
+        md += [f"### {label}", ""]
+        if not su or not mo:
+            md += ["Not measured (a kernel, its module or its boot failed; "
+                   "see `raw/api-*`).", ""]
+            for _t, key in API_TESTS:
+                js[key + suffix] = None
+            js["slab_memory" + ("_distro" if prof == "distro" else "_small_boot")] = None
+            continue
+        sizes = sorted({sz for (_t, sz) in su})
+        md += ["Instructions per operation, SLUB / MODSLAB (ratio).", "",
+               "| test | " + " | ".join(str(z) for z in sizes) +
+               " | median ratio |",
+               "|---|" + "---|" * (len(sizes) + 1)]
+        for test, key in API_TESTS:
+            cells, ratios = [], []
+            for z in sizes:
+                a, b = su.get((test, z)), mo.get((test, z))
+                if a is None or b is None:
+                    cells.append("-")
+                    continue
+                ratios.append(b / a)
+                cells.append(f"{a:.0f} / {b:.0f} ({b / a:.2f})")
+            r = round(statistics.median(ratios), 3) if ratios else None
+            js[key + suffix] = r
+            md.append(f"| {test} | " + " | ".join(cells) + f" | {fmt(r, 3)} |")
+        memkey = "slab_memory_distro" if prof == "distro" else "slab_memory_small_boot"
+        if su_mem[0] and mo_mem[0]:
+            js[memkey] = round(mo_mem[0] / su_mem[0], 3)
+            md += ["", f"`Slab:` after boot (held still), SLUB / MODSLAB: "
+                   f"{su_mem[0]} / {mo_mem[0]} kB ({js[memkey]:.2f}); "
+                   f"`SUnreclaim:` {su_mem[1]} / {mo_mem[1]} kB."]
+        else:
+            js[memkey] = None
+        md.append("")
+    md += ["### Where the instructions are: a static listing", "",
+           "`bench/listing.py` on each kernel's vmlinux: for the entry "
+           "points and what they call directly (three levels; reporting, "
+           "tracing, lock debugging, the page allocator and the workqueue "
+           "not followed), the size in instructions, the calls, the "
+           "interrupt instructions (`cli`, `sti`, `pushf`, `popf`) and the "
+           "atomics (lock prefix, `cmpxchg8b/16b`).  Sizes are of whole "
+           "functions, slow paths included; the benchmark above counts the "
+           "instructions executed.", ""]
+    for prof, label in API_PROFILES:
+        for alloc in ("slub", "modslab"):
+            text = read(os.path.join(raw, f"api-{prof}-{alloc}.listing"))
+            if not text:
+                continue
+            md += [f"<details><summary>{alloc} kernel, {label}</summary>", "",
+                   "```", text.rstrip(), "```", "", "</details>", ""]
+    return md, js
+
+
 def main():
     raw, report = sys.argv[1], sys.argv[2]
     os.makedirs(os.path.join(report, "data"), exist_ok=True)
@@ -503,13 +615,27 @@ def main():
                         ([("slub_tiny", tiny)] if tiny else [])}
     js["system_status"] = status
 
+    api_md, api_js = api_section(raw)
+    md += api_md
+    js.update(api_js)
+
     md += ["## Summary (bench.json)", "",
            "Median over all sizes (and bulk counts) of the ratio "
-           "modslab/SLUB of the medians; the cache keys come from QEMU TCG "
-           "unless noted.  null = not measured.", "",
+           "modslab/SLUB of the medians.  Which layers each compares: "
+           "`alloc_free`, `n_alloc_n_free`, `bulk`, `remote_free` time the "
+           "raw slabifier through the framework API (the framework's "
+           "floor) against SLUB's `kmem_cache_*` in one SLUB kernel, in "
+           "QEMU TCG wall time; `insn_*` count instructions of the same "
+           "kernel API (`kmem_cache_*`, `kmalloc`) in a MODSLAB kernel "
+           "against a SLUB kernel of the distribution profile (`_small`: "
+           "of the small configuration, in bench.json only); "
+           "`slab_memory*` and `workload_wall` are whole-kernel figures.  "
+           "null = not measured.", "",
            "| key | value |", "|---|---|"]
     for k in ["alloc_free", "n_alloc_n_free", "bulk", "remote_free",
-              "slab_memory", "workload_wall", "idle_wakeups"]:
+              "slab_memory", "workload_wall", "idle_wakeups",
+              "insn_alloc_free", "insn_kmalloc_kfree", "insn_bulk",
+              "insn_remote_free", "slab_memory_distro"]:
         v = js[k]
         md.append(f"| {k} | {'null (not measured)' if v is None else v} |")
     if "uml" in js["flavours"]:

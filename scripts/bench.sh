@@ -13,9 +13,13 @@
 #    kernel (configs/slub-tiny.config) with it too (TINY=0 skips it).
 # Then bench/report.py writes bench.md, bench.json and the plots.
 #
+# 4. The kernel API (kmem_cache_alloc, kmalloc, bulk, kfree_bulk, remote
+#    free, kfree_rcu) in instructions: the SLUB and the MODSLAB kernel of
+#    the distribution profile and of the small configuration under QEMU's
+#    icount mode (API=0 skips it).
 # Knobs (environment): REPS (5), PAIRS (1000000), SIZES (module default),
 # BENCH_ARGS (more module parameters), ROUNDS, FILES, IDLE (60 s), WREPS
-# (5 runs of each workload), UML, SYSTEM, TINY,
+# (5 runs of each workload), UML, SYSTEM, TINY, API, API_ARGS,
 # CACHE (0: keep the cache-level logs of the last run, redo the rest).
 # A benchmark reports; it never fails on a figure.
 . "$(dirname "$0")/lib.sh"
@@ -32,6 +36,9 @@ UML=${UML:-1}
 CACHE=${CACHE:-1}
 SYSTEM=${SYSTEM:-1}
 TINY=${TINY:-1}
+API=${API:-1}
+API_ARGS=${API_ARGS:-}
+api_params="reps=3 ops=20000 n=64${API_ARGS:+ $API_ARGS}"
 # No KUnit at boot (the figures are the workload's, not the tests'); the
 # TSC as clocksource: under TCG the watchdog finds it "skewed" against
 # jiffies, which lose ticks, and the jiffies clock has a 4 ms resolution.
@@ -118,6 +125,35 @@ else
 		echo "not measured: a whole-kernel boot failed (see raw/system-*.log)" >"$raw/system.status"
 		warn "whole-kernel comparison incomplete: a boot failed"
 	fi
+fi
+
+# 4. The kernel API, counted in instructions: modslab_api_bench.ko in the
+#    SLUB and the MODSLAB kernel of the distribution profile (the headline)
+#    and of the small configuration, each booted under QEMU's icount mode,
+#    where the guest TSC counts executed instructions (all vCPUs summed,
+#    run one at a time), and with its Slab: after boot.
+rm -f "$raw"/api-*
+if [ "$API" = 1 ]; then
+	for profile in distro small; do
+		for alloc in slub modslab; do
+			cfg=$alloc
+			[ $profile = distro ] && cfg=$alloc+distro
+			if ! CONFIG=$cfg "$TOP/scripts/kernel.sh" >"$raw/api-kernel-$cfg.out" 2>&1 ||
+			   ! build_module "$cfg"; then
+				tail -n 5 "$raw/api-kernel-$cfg.out" >&2 || true
+				warn "API benchmark not measured on $cfg: its kernel or module did not build"
+				continue
+			fi
+			python3 "$TOP/bench/listing.py" "$BUILD/$cfg/vmlinux" \
+				>"$raw/api-$profile-$alloc.listing" 2>&1 || true
+			progress "API benchmark in instructions on $cfg: $api_params"
+			QEMU_EXTRA="-accel tcg,thread=single -icount shift=0,sleep=off" \
+				bench_boot "$cfg" "api-$profile-$alloc" "guest-bench-api $api_params" ||
+				warn "the API benchmark boot of $cfg failed (log: build/report/raw/api-$profile-$alloc.log)"
+		done
+	done
+else
+	echo "not measured: API=0" >"$raw/api.status"
 fi
 
 progress "writing build/report"

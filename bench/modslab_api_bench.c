@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modslab_api_bench: the kernel's slab API, timed in the kernel it runs in.
+ *
+ * The same module is built against a SLUB kernel and a MODSLAB kernel of one
+ * configuration and loaded in each; it times what kernel code calls, in
+ * get_cycles() units.  Under QEMU with -icount shift=0,sleep=off the guest
+ * TSC advances by one per executed guest instruction, so the figures are
+ * exact instruction counts, identical on every run and every machine.
+ *
+ *	cache_alloc_free	kmem_cache_alloc() + kmem_cache_free(), one live
+ *	kmalloc_free		kmalloc() + kfree() of a constant size
+ *	kmalloc_var_free	the same with a size the compiler cannot see
+ *	kzalloc_free		kzalloc() + kfree()
+ *	n_alloc_n_free		n kmem_cache_alloc(), then n kmem_cache_free()
+ *	bulk			kmem_cache_alloc_bulk() + kmem_cache_free_bulk()
+ *	kfree_bulk		kfree_bulk() of n kmalloc objects (allocated untimed)
+ *	remote_free		kmem_cache_free() on one CPU of objects another
+ *				CPU allocated, untimed, before it went idle
+ *	kfree_rcu		kfree_rcu() calls (the call only)
+ *
+ * One line per measurement:
+ *
+ *	api: test=T size=S n=N rep=R ops=O cycles=C cycles_per_op=X.XX
+ *
+ * where an op is one object allocated and freed (for remote_free and
+ * kfree_bulk, freed; for kfree_rcu, handed to kfree_rcu()).
+ */
+
+#define pr_fmt(fmt) "api: " fmt
+
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/timex.h>
+#include <linux/vmalloc.h>
+
+#define API_MAX_SIZES	16
+#define API_MAX_N	1024
+
+static unsigned int sizes[API_MAX_SIZES] = { 8, 64, 256, 1024, 4096 };
+static int nr_sizes = 5;
+module_param_array(sizes, uint, &nr_sizes, 0444);
+MODULE_PARM_DESC(sizes, "object sizes (kmalloc sizes up to 8192)");
+
+static unsigned int reps = 3;
+module_param(reps, uint, 0444);
+MODULE_PARM_DESC(reps, "repetitions of each measurement");
+
+static unsigned int ops = 20000;
+module_param(ops, uint, 0444);
+MODULE_PARM_DESC(ops, "objects per measurement");
+
+static unsigned int n = 64;
+module_param(n, uint, 0444);
+MODULE_PARM_DESC(n, "objects per batch (n_alloc_n_free, bulk, kfree_bulk)");
+
+struct api_obj_rcu {
+	struct rcu_head rcu;
+};
+
+static void api_print(const char *test, unsigned int size, unsigned int rep,
+		      u64 nr, u64 cycles)
+{
+	u64 hundredths = nr ? div64_u64(cycles * 100, nr) : 0;
+
+	pr_info("test=%s size=%u n=%u rep=%u ops=%llu cycles=%llu cycles_per_op=%llu.%02llu\n",
+		test, size, n, rep, nr, cycles, div_u64(hundredths, 100),
+		hundredths % 100);
+}
+
+/* kmalloc() of a size the compiler sees, as most callers write it */
+#define API_KMALLOC_CONST(sz)						\
+static noinline u64 api_kmalloc_##sz(gfp_t gfp)			\
+{									\
+	cycles_t t0 = get_cycles();					\
+	unsigned int i;							\
+	void *p;							\
+									\
+	for (i = 0; i < ops; i++) {					\
+		p = kmalloc(sz, gfp);					\
+		kfree(p);						\
+	}								\
+	return get_cycles() - t0;					\
+}
+
+API_KMALLOC_CONST(8)
+API_KMALLOC_CONST(64)
+API_KMALLOC_CONST(256)
+API_KMALLOC_CONST(1024)
+API_KMALLOC_CONST(4096)
+API_KMALLOC_CONST(8192)
+
+static u64 api_kmalloc_const(unsigned int size, gfp_t gfp)
+{
+	switch (size) {
+	case 8:
+		return api_kmalloc_8(gfp);
+	case 64:
+		return api_kmalloc_64(gfp);
+	case 256:
+		return api_kmalloc_256(gfp);
+	case 1024:
+		return api_kmalloc_1024(gfp);
+	case 4096:
+		return api_kmalloc_4096(gfp);
+	case 8192:
+		return api_kmalloc_8192(gfp);
+	}
+	return 0;
+}
+
+static noinline u64 api_kmalloc_var(unsigned int size, gfp_t gfp)
+{
+	cycles_t t0 = get_cycles();
+	unsigned int i;
+	void *p;
+
+	for (i = 0; i < ops; i++) {
+		p = kmalloc(READ_ONCE(size), gfp);
+		kfree(p);
+	}
+	return get_cycles() - t0;
+}
+
+static noinline u64 api_cache_alloc_free(struct kmem_cache *s)
+{
+	cycles_t t0 = get_cycles();
+	unsigned int i;
+	void *p;
+
+	for (i = 0; i < ops; i++) {
+		p = kmem_cache_alloc(s, GFP_KERNEL);
+		kmem_cache_free(s, p);
+	}
+	return get_cycles() - t0;
+}
+
+static noinline u64 api_n_alloc_n_free(struct kmem_cache *s, void **p)
+{
+	cycles_t t0 = get_cycles();
+	unsigned int i, j;
+
+	for (i = 0; i < ops; i += n) {
+		for (j = 0; j < n; j++)
+			p[j] = kmem_cache_alloc(s, GFP_KERNEL);
+		for (j = 0; j < n; j++)
+			kmem_cache_free(s, p[j]);
+	}
+	return get_cycles() - t0;
+}
+
+static noinline u64 api_bulk(struct kmem_cache *s, void **p)
+{
+	cycles_t t0 = get_cycles();
+	unsigned int i;
+
+	for (i = 0; i < ops; i += n) {
+		if (kmem_cache_alloc_bulk(s, GFP_KERNEL, n, p) != n)
+			return 0;
+		kmem_cache_free_bulk(s, n, p);
+	}
+	return get_cycles() - t0;
+}
+
+/* kfree_bulk(): only the frees are timed */
+static noinline u64 api_kfree_bulk(unsigned int size, void **p)
+{
+	u64 cycles = 0;
+	unsigned int i, j;
+	cycles_t t0;
+
+	for (i = 0; i < ops; i += n) {
+		for (j = 0; j < n; j++)
+			p[j] = kmalloc(size, GFP_KERNEL);
+		t0 = get_cycles();
+		kfree_bulk(n, p);
+		cycles += get_cycles() - t0;
+	}
+	return cycles;
+}
+
+/* kfree_rcu(): the call, not the grace period nor the batch free after it */
+static noinline u64 api_kfree_rcu(unsigned int size, void **p)
+{
+	struct api_obj_rcu *o;
+	u64 cycles = 0;
+	unsigned int i, j;
+	cycles_t t0;
+
+	for (i = 0; i < ops; i += n) {
+		for (j = 0; j < n; j++)
+			p[j] = kmalloc(max_t(unsigned int, size, sizeof(*o)),
+				       GFP_KERNEL);
+		t0 = get_cycles();
+		for (j = 0; j < n; j++) {
+			o = p[j];
+			kfree_rcu(o, rcu);
+		}
+		cycles += get_cycles() - t0;
+	}
+	return cycles;
+}
+
+/*
+ * remote_free: a thread on the other CPU allocates a batch and goes idle;
+ * this CPU frees it, timed.  With icount the counter sums all CPUs, so the
+ * other CPU must be idle while this one frees.
+ */
+struct api_remote {
+	struct kmem_cache *s;
+	void **p;
+	struct completion go, done;
+	bool stop;
+};
+
+static int api_remote_fn(void *arg)
+{
+	struct api_remote *r = arg;
+	unsigned int j;
+
+	for (;;) {
+		wait_for_completion(&r->go);
+		if (READ_ONCE(r->stop))
+			break;
+		for (j = 0; j < n; j++)
+			r->p[j] = kmem_cache_alloc(r->s, GFP_KERNEL);
+		complete(&r->done);
+	}
+	complete(&r->done);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static noinline u64 api_remote_free(struct kmem_cache *s, void **p,
+				    unsigned int other)
+{
+	struct api_remote r = { .s = s, .p = p };
+	struct task_struct *t;
+	u64 cycles = 0;
+	unsigned int i, j;
+	cycles_t t0;
+
+	init_completion(&r.go);
+	init_completion(&r.done);
+	t = kthread_create(api_remote_fn, &r, "api-remote");
+	if (IS_ERR(t))
+		return 0;
+	get_task_struct(t);
+	kthread_bind(t, other);
+	wake_up_process(t);
+	for (i = 0; i < ops; i += n) {
+		complete(&r.go);
+		wait_for_completion(&r.done);
+		t0 = get_cycles();
+		for (j = 0; j < n; j++)
+			kmem_cache_free(s, p[j]);
+		cycles += get_cycles() - t0;
+	}
+	WRITE_ONCE(r.stop, true);
+	complete(&r.go);
+	wait_for_completion(&r.done);
+	kthread_stop(t);
+	put_task_struct(t);
+	return cycles;
+}
+
+static void api_size(unsigned int size, void **p, int other)
+{
+	struct kmem_cache *s;
+	unsigned int rep;
+	u64 batched = ops / n * n;
+
+	s = kmem_cache_create("api-bench", size, 0, 0, NULL);
+	if (!s) {
+		pr_err("size=%u: no cache\n", size);
+		return;
+	}
+	for (rep = 0; rep < reps; rep++) {
+		api_print("cache_alloc_free", size, rep, ops,
+			  api_cache_alloc_free(s));
+		if (size <= KMALLOC_MAX_CACHE_SIZE) {
+			api_print("kmalloc_free", size, rep, ops,
+				  api_kmalloc_const(size, GFP_KERNEL));
+			api_print("kmalloc_var_free", size, rep, ops,
+				  api_kmalloc_var(size, GFP_KERNEL));
+			api_print("kzalloc_free", size, rep, ops,
+				  api_kmalloc_var(size, GFP_KERNEL | __GFP_ZERO));
+			api_print("kfree_bulk", size, rep, batched,
+				  api_kfree_bulk(size, p));
+		}
+		api_print("n_alloc_n_free", size, rep, batched,
+			  api_n_alloc_n_free(s, p));
+		api_print("bulk", size, rep, batched, api_bulk(s, p));
+		if (other >= 0)
+			api_print("remote_free", size, rep, batched,
+				  api_remote_free(s, p, other));
+		if (size <= KMALLOC_MAX_CACHE_SIZE) {
+			api_print("kfree_rcu", size, rep, batched,
+				  api_kfree_rcu(size, p));
+			/* Its frees after the grace period, not in the next test */
+			rcu_barrier();
+		}
+	}
+	kmem_cache_destroy(s);
+}
+
+static int __init api_init(void)
+{
+	int other = -1, cpu, i;
+	void **p;
+
+	if (!n || n > API_MAX_N || !ops || ops < n) {
+		pr_err("need 0 < n <= %u and ops >= n\n", API_MAX_N);
+		return -EINVAL;
+	}
+	p = vmalloc_array(n, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	/* The remote CPU: another online CPU, this one being pinned */
+	migrate_disable();
+	for_each_online_cpu(cpu) {
+		if (cpu != smp_processor_id()) {
+			other = cpu;
+			break;
+		}
+	}
+	pr_info("start cpus=%u ops=%u n=%u reps=%u\n", num_online_cpus(), ops,
+		n, reps);
+	for (i = 0; i < nr_sizes; i++)
+		api_size(sizes[i], p, other);
+	migrate_enable();
+	vfree(p);
+	pr_info("done\n");
+	return 0;
+}
+
+static void __exit api_exit(void)
+{
+}
+
+module_init(api_init);
+module_exit(api_exit);
+MODULE_DESCRIPTION("The kernel's slab API, timed in instructions under QEMU icount");
+MODULE_LICENSE("GPL");
