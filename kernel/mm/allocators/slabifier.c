@@ -712,15 +712,18 @@ static void sf_release_rcu(struct rcu_head *head)
 {
 	struct mslab *slab = container_of(head, struct mslab, rcu_head);
 
+	/* The free list word holds the cache: see sf_discard() */
 	sf_release(slab->freelist, slab);
 }
 
 /*
- * An empty slab leaves the cache.  Under a page allocator that frees after
- * a grace period (SLAB_TYPESAFE_BY_RCU) a reader may still look at its
- * objects, so the slab stays a slab of the cache, with its object
- * extensions and in the slab counters, until the grace period ends, as
- * under SLUB; slabifier_destroy() waits for these.
+ * An empty slab leaves the cache: it no longer counts in the cache's
+ * statistics.  Under a page allocator that frees after a grace period
+ * (SLAB_TYPESAFE_BY_RCU) a reader may still look at its objects, so the
+ * slab stays a slab of the cache, with its object extensions and in the
+ * node's slab counters, until the grace period ends, as under SLUB;
+ * slabifier_destroy() waits for these.  The cache rides in the free list
+ * word, which nothing reads any more.
  */
 static void sf_discard(struct sf_cache *sc, struct mslab *slab)
 {
@@ -730,7 +733,7 @@ static void sf_discard(struct sf_cache *sc, struct mslab *slab)
 	atomic_long_sub(sf_read_counters(slab).objects, &n->total_objects);
 	atomic_long_sub(1L << folio_order(mslab_folio(slab)), &n->nr_pages);
 	if (sc->c.page_allocator->traits & PAGE_ALLOCATOR_RCU) {
-		slab->freelist = sc;	/* for sf_release_rcu() */
+		slab->freelist = sc;
 		call_rcu(&slab->rcu_head, sf_release_rcu);
 		return;
 	}
@@ -801,6 +804,9 @@ static void sf_deactivate(struct sf_cache *sc, struct mslab *slab,
 	unsigned long flags;
 	void *tail = NULL;
 	void *p, *fl;
+
+	/* The walk below is not for interrupts off: never under the CPU lock */
+	lockdep_assert_not_held(this_cpu_ptr(&sc->cpu->lock));
 
 	for (p = cpu_fl; p; p = sf_get_fp(sc, p)) {
 		tail = p;
@@ -1056,6 +1062,43 @@ static __always_inline void sf_note_slow(struct sf_cache *sc,
  */
 
 /*
+ * What the slow path leaves for after the CPU lock, with interrupts on:
+ * active slabs to deactivate (their CPU free lists may be long to walk)
+ * and empty slabs to give back.  A slab to deactivate is frozen and on no
+ * list, so its slab_list words hold the link and its CPU free list.
+ */
+struct sf_later {
+	struct list_head	discard;
+	struct mslab		*deact;
+};
+
+#define SF_LATER_INIT(name)	{ .discard = LIST_HEAD_INIT((name).discard) }
+
+static void sf_later_deactivate(struct sf_later *l, struct mslab *slab,
+				void *cpu_fl)
+{
+	slab->slab_list.next = (struct list_head *)l->deact;
+	slab->slab_list.prev = cpu_fl;
+	l->deact = slab;
+}
+
+/* Run what the slow path left; no lock held. */
+static void sf_later_run(struct sf_cache *sc, struct sf_later *l)
+{
+	struct mslab *slab;
+	void *cpu_fl;
+
+	while (l->deact) {
+		slab = l->deact;
+		l->deact = (struct mslab *)slab->slab_list.next;
+		cpu_fl = slab->slab_list.prev;
+		sf_deactivate(sc, slab, cpu_fl, &l->discard);
+	}
+	if (!list_empty(&l->discard))
+		sf_discard_list(sc, &l->discard);
+}
+
+/*
  * A new slab of the reserves: one object for the caller, who may use
  * them; the rest waits on the partial list for callers who may too.
  */
@@ -1082,7 +1125,7 @@ static void *sf_pfmemalloc_one(struct sf_cache *sc, struct mslab *slab,
  * make a new slab, unless @grow is false.  Returns an object or NULL.
  */
 static void *sf_alloc_slow(struct sf_cache *sc, gfp_t gfp, int node,
-			   unsigned long *flags, struct list_head *discard,
+			   unsigned long *flags, struct sf_later *later,
 			   bool grow)
 {
 	struct mslab *slab, *fresh;
@@ -1094,7 +1137,7 @@ static void *sf_alloc_slow(struct sf_cache *sc, gfp_t gfp, int node,
 	slab = c->slab;
 	if (slab) {
 		if (node != NUMA_NO_NODE && mslab_nid(slab) != node) {
-			sf_deactivate(sc, slab, c->freelist, discard);
+			sf_later_deactivate(later, slab, c->freelist);
 			c->slab = NULL;
 			c->freelist = NULL;
 		} else {
@@ -1150,7 +1193,7 @@ install:
 	c = this_cpu_ptr(sc->cpu);
 	if (c->slab) {
 		/* An interrupt or another task got here while we slept */
-		sf_deactivate(sc, c->slab, c->freelist, discard);
+		sf_later_deactivate(later, c->slab, c->freelist);
 	}
 	c->slab = slab;
 load:
@@ -1161,7 +1204,6 @@ load:
 static __always_inline void *sf_alloc(struct sf_cache *sc, gfp_t gfp,
 				      int node)
 {
-	LIST_HEAD(discard);
 	unsigned long flags;
 	struct sf_cpu *c;
 	void *obj;
@@ -1180,10 +1222,11 @@ static __always_inline void *sf_alloc(struct sf_cache *sc, gfp_t gfp,
 		c->freelist = sf_get_fp(sc, obj);
 		local_unlock_irqrestore(&sc->cpu->lock, flags);
 	} else {
-		obj = sf_alloc_slow(sc, gfp, node, &flags, &discard, true);
+		struct sf_later later = SF_LATER_INIT(later);
+
+		obj = sf_alloc_slow(sc, gfp, node, &flags, &later, true);
 		local_unlock_irqrestore(&sc->cpu->lock, flags);
-		if (unlikely(!list_empty(&discard)))
-			sf_discard_list(sc, &discard);
+		sf_later_run(sc, &later);
 	}
 out:
 	if (unlikely(gfp & __GFP_ZERO) && obj)
@@ -1246,7 +1289,7 @@ EXPORT_SYMBOL_GPL(slabifier_alloc_node);
 int slabifier_alloc_bulk(struct slab_cache *c, gfp_t gfp, size_t nr, void **p)
 {
 	struct sf_cache *sc = to_sf(c);
-	LIST_HEAD(discard);
+	struct sf_later later = SF_LATER_INIT(later);
 	unsigned long flags;
 	struct sf_cpu *cpu;
 	size_t i;
@@ -1263,13 +1306,13 @@ int slabifier_alloc_bulk(struct slab_cache *c, gfp_t gfp, size_t nr, void **p)
 			cpu->freelist = sf_get_fp(sc, p[i]);
 			continue;
 		}
-		p[i] = sf_alloc_slow(sc, gfp, NUMA_NO_NODE, &flags, &discard,
+		p[i] = sf_alloc_slow(sc, gfp, NUMA_NO_NODE, &flags, &later,
 				     true);
 		if (unlikely(!p[i]))
 			break;
 	}
 	local_unlock_irqrestore(&sc->cpu->lock, flags);
-	sf_discard_list(sc, &discard);
+	sf_later_run(sc, &later);
 
 	if (unlikely(i < nr)) {
 		slabifier_free_bulk(c, i, p);
@@ -1829,7 +1872,7 @@ static int sf_cpu_dead(unsigned int cpu)
  */
 static void *sf_move_target(struct sf_cache *sc)
 {
-	LIST_HEAD(discard);
+	struct sf_later later = SF_LATER_INIT(later);
 	unsigned long flags;
 	struct sf_cpu *c;
 	void *obj;
@@ -1841,10 +1884,9 @@ static void *sf_move_target(struct sf_cache *sc)
 		c->freelist = sf_get_fp(sc, obj);
 	else
 		obj = sf_alloc_slow(sc, GFP_NOWAIT, NUMA_NO_NODE, &flags,
-				    &discard, false);
+				    &later, false);
 	local_unlock_irqrestore(&sc->cpu->lock, flags);
-	if (unlikely(!list_empty(&discard)))
-		sf_discard_list(sc, &discard);
+	sf_later_run(sc, &later);
 	return obj;
 }
 
@@ -2254,6 +2296,9 @@ static int slabifier_destroy(struct slab_cache *c)
 		sf_flush_cpu(sc, cpu, &discard);
 	sf_discard_list(sc, &discard);
 	sf_free_empty(sc);
+	/* Slabs waiting for a grace period still call the hooks */
+	if (c->page_allocator->traits & PAGE_ALLOCATOR_RCU)
+		rcu_barrier();
 
 	for_each_node(nid)
 		slabs += atomic_long_read(&sc->node[nid]->nr_slabs);
@@ -2273,9 +2318,6 @@ static int slabifier_destroy(struct slab_cache *c)
 		return -EBUSY;
 	}
 
-	/* Slabs waiting for a grace period still call the hooks */
-	if (c->page_allocator->traits & PAGE_ALLOCATOR_RCU)
-		rcu_barrier();
 	for (i = 0; i < sc->nr_hooks; i++) {
 		if (sc->hooks[i]->ops->release)
 			sc->hooks[i]->ops->release(sc->hooks[i]);

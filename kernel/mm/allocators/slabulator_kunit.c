@@ -287,6 +287,8 @@ static void cache_typesafe_by_rcu(struct kunit *test)
 	if (slab)
 		KUNIT_EXPECT_PTR_EQ(test, slab->slab_cache, s);
 	rcu_read_unlock();
+	/* It did go back, once the grace period was over */
+	rcu_barrier();
 	slab_cache_stats(s->cache, &st);
 	KUNIT_EXPECT_EQ(test, st.num_slabs, slabs - 1);
 	for (i = 1; i < n; i++)
@@ -560,6 +562,35 @@ static void cache_merging(struct kunit *test)
 	kmem_cache_destroy(a);
 }
 
+/*
+ * A name whose cache was merged into another one and destroyed can be
+ * used again, by a cache of its own: the alias link does not stay in the
+ * way of the new cache's directory in /sys/kernel/slab.
+ */
+static void cache_name_reused_after_alias(struct kunit *test)
+{
+	struct kmem_cache *a, *b, *c;
+
+	a = kmem_cache_create("modslab_test_r1", 40, 0, SLAB_NO_USER_FLAGS,
+			      NULL);
+	b = kmem_cache_create("modslab_test_r2", 40, 0, SLAB_NO_USER_FLAGS,
+			      NULL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	if (a != b) {
+		kmem_cache_destroy(b);
+		kmem_cache_destroy(a);
+		kunit_skip(test, "no merging: off by default, or KASAN metadata");
+	}
+	kmem_cache_destroy(b);
+	c = kmem_cache_create("modslab_test_r2", 40, 0,
+			      SLAB_NO_MERGE | SLAB_NO_USER_FLAGS, NULL);
+	KUNIT_EXPECT_NOT_NULL(test, c);
+	KUNIT_EXPECT_PTR_NE(test, c, a);
+	kmem_cache_destroy(c);
+	kmem_cache_destroy(a);
+}
+
 static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(kmalloc_sizes),
 	KUNIT_CASE(kmalloc_non_power_of_two),
@@ -580,6 +611,7 @@ static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(kmalloc_dma_on_demand),
 	KUNIT_CASE(kmalloc_dma_atomic),
 	KUNIT_CASE(cache_merging),
+	KUNIT_CASE(cache_name_reused_after_alias),
 	{}
 };
 

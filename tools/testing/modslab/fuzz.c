@@ -368,16 +368,11 @@ static void fz_report(struct slab_cache *c, enum slab_debug_error err,
 	}
 }
 
-/* A slab lost its type: faults planted in its free objects go with it. */
-static void fz_slab_type(struct folio *folio, bool set)
+/* Objects quarantined while free in [lo, hi) go with their slab. */
+static void forget_quarantined(const u8 *lo, const u8 *hi)
 {
-	const u8 *lo = folio_address(folio);
-	const u8 *hi = lo + (PAGE_SIZE << folio_order(folio));
 	unsigned int i, c;
 
-	if (set)
-		return;
-	/* Quarantined while free: goes with its slab, unless handed out before */
 	for (c = 0; c < NR_CACHES; c++) {
 		struct fcache *fc = &caches[c];
 
@@ -395,6 +390,19 @@ static void fz_slab_type(struct folio *folio, bool set)
 			fc->nr_maybe--;
 		}
 	}
+}
+
+/* A slab lost its type: faults planted in its free objects go with it. */
+static void fz_slab_type(struct folio *folio, bool set)
+{
+	const u8 *lo = folio_address(folio);
+	const u8 *hi = lo + (PAGE_SIZE << folio_order(folio));
+	unsigned int i;
+
+	if (set)
+		return;
+	/* Quarantined while free: goes with its slab, unless handed out before */
+	forget_quarantined(lo, hi);
 	for (i = 0; i < nr_expects; ) {
 		const u8 *p = expects[i].ptr;
 
@@ -418,8 +426,9 @@ static int fz_slab_made(struct slab_cache_hook *hook, struct slab_cache *c,
 	unsigned long len = (unsigned long)ev->objects * ev->stride;
 
 	CHECK(c == fc->c, "hook of %s called for %s", fc->c->name, c->name);
-	CHECK(ev->objects == fc->objs_per_slab && ev->stride == fc->stride &&
-	      ev->object_size == fc->size && ev->order == fc->order,
+	CHECK(((ev->objects == fc->objs_per_slab && ev->order == fc->order) ||
+	       (ev->objects == fc->min_objects && ev->order == fc->min_order)) &&
+	      ev->stride == fc->stride && ev->object_size == fc->size,
 	      "slab event %u objects of %u (%u) order %u", ev->objects,
 	      ev->stride, ev->object_size, ev->order);
 	CHECK(IS_ALIGNED((unsigned long)ev->base, fc->c->align), "slab base %p", ev->base);
@@ -441,6 +450,9 @@ static void fz_slab_freeing(struct slab_cache_hook *hook, struct slab_cache *c,
 	unsigned long len = (unsigned long)ev->objects * ev->stride;
 
 	CHECK(c == fc->c, "hook of %s called for %s", fc->c->name, c->name);
+	/* Objects quarantined while free are in the base's free lists */
+	forget_quarantined((u8 *)ev->base - fc->c->left_pad,
+			   (u8 *)ev->base - fc->c->left_pad + len);
 	CHECK(shadow_clear_range((u8 *)ev->base - fc->c->left_pad, len),
 	      "slab %p of %s freed with live objects", ev->base, c->name);
 	fc->freed++;
@@ -516,8 +528,10 @@ static void check_stats(struct fcache *fc, bool exact)
 	      "%s: %lu double frees (expected %lu), %lu invalid (expected %lu)",
 	      fc->c->name, st.double_frees, fc->exp_double, st.invalid_frees,
 	      fc->exp_invalid);
+	/* Under an rcu page allocator the hook sees a slab go after its grace period */
 	if (fc->has_hook)
-		CHECK(fc->made - fc->freed == (long)st.num_slabs,
+		CHECK(fc->made - fc->freed == (long)st.num_slabs ||
+		      (fc->ch.rcu && fc->made - fc->freed > (long)st.num_slabs),
 		      "%s: hook saw %ld slabs made, %ld freed; %lu slabs", fc->c->name,
 		      fc->made, fc->freed, st.num_slabs);
 	if (exact) {
@@ -583,6 +597,15 @@ static void sweep(void)
 
 		if (shim_page_info[pfn].state != SHIM_PAGE_HEAD || !mslab_folio_test(folio))
 			continue;
+		/*
+		 * A slab given back under an rcu page allocator stays a slab,
+		 * and in the node counters, until its grace period: not the
+		 * cache's any more.
+		 */
+		if (shim_rcu_queued(&slab->rcu_head)) {
+			bytes += PAGE_SIZE << shim_page_info[pfn].order;
+			continue;
+		}
 		fc = cache_of_handle(slabifier_cache_of(folio_address(folio)));
 		CHECK(fc, "slab %p belongs to no cache", folio_address(folio));
 		slabs[fc - caches]++;
@@ -1132,13 +1155,12 @@ static void do_create(struct fcache *fc)
 	fc->objs_per_slab = st.objs_per_slab;
 	fc->order = st.order;
 	fc->stride = c->size;
-	/* Under pressure, slabs of the smallest order holding one object, unless hooked */
-	fc->min_order = ch->dbg || ch->ctor || fc->has_hook ? st.order :
-			min(st.order, get_order(c->size));
+	/* Under pressure, slabs of the smallest order holding one object */
+	fc->min_order = min(st.order, get_order(c->size));
 	fc->min_objects = min_t(unsigned long, (PAGE_SIZE << fc->min_order) / c->size,
 				MSLAB_MAX_OBJECTS);
 	fc->poison = (ch->dbg & SLABDBG_POISON) && !ch->ctor && !fc->typesafe &&
-		     !args.preserve_free && !fc->freeptr && !fc->has_hook;
+		     !args.preserve_free && !fc->freeptr;
 	if (ch->dbg)
 		slab_debug_set_report(c, fz_report, fc);
 
@@ -1529,8 +1551,10 @@ static void do_corrupt(struct fcache *fc)
 		/* Write into the padding at the end of the slab */
 		struct folio *folio = virt_to_folio(p);
 		u8 *base = folio_address(folio);
-		unsigned long used = (unsigned long)fc->objs_per_slab * fc->stride;
-		unsigned long len = (PAGE_SIZE << fc->order) - used;
+		bool small = folio_order(folio) != fc->order;
+		unsigned long used = (unsigned long)(small ? fc->min_objects :
+						     fc->objs_per_slab) * fc->stride;
+		unsigned long len = (PAGE_SIZE << folio_order(folio)) - used;
 
 		if (!(fc->ch.dbg & SLABDBG_POISON) || !len || expect_pending(fc, SLABDBG_ERR_PADDING, base))
 			return;

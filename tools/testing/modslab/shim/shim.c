@@ -460,6 +460,17 @@ void call_rcu(struct rcu_head *head, rcu_callback_t func)
 	shim_rcu_nr++;
 }
 
+/* Is @head waiting for a grace period? */
+bool shim_rcu_queued(const struct rcu_head *head)
+{
+	const struct rcu_head *h;
+
+	for (h = shim_rcu_head; h; h = h->next)
+		if (h == head)
+			return true;
+	return false;
+}
+
 unsigned long shim_rcu_pending(void)
 {
 	return shim_rcu_nr;
@@ -648,8 +659,11 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 		shim_fail("alloc_pages_node: no node %d", nid);
 	for (i = 0; i < SHIM_NODES && pfn < 0; i++) {
 		node = (pref + i) % SHIM_NODES;
-		if (i && (gfp & __GFP_THISNODE))
+		if (i && (gfp & __GFP_THISNODE)) {
+			/* The node is full: its caller will look elsewhere */
+			shim_node_fallbacks++;
 			break;
+		}
 		for (zt = top; zt >= 0 && pfn < 0; zt--)
 			pfn = shim_zone_alloc(node, zt, order);
 		if (pfn >= 0 && i)
@@ -892,6 +906,14 @@ void stack_depot_print(depot_stack_handle_t h)
 {
 	if (!h || h > SHIM_DEPOT_SLOTS || !shim_depot[h - 1].nr)
 		shim_fail("stack_depot_print: bad handle %u", h);
+}
+
+unsigned int stack_depot_fetch(depot_stack_handle_t h, unsigned long **entries)
+{
+	if (!h || h > SHIM_DEPOT_SLOTS || !shim_depot[h - 1].nr)
+		shim_fail("stack_depot_fetch: bad handle %u", h);
+	*entries = shim_depot[h - 1].e;
+	return shim_depot[h - 1].nr;
 }
 
 int stack_depot_init(void)

@@ -398,6 +398,8 @@ void shim_lock(int *held, const char *what);
 void shim_unlock(int *held, const char *what);
 #define lockdep_assert_held(l) \
 	do { if (!(l)->held) shim_fail("%s:%d: lock %s not held", __FILE__, __LINE__, #l); } while (0)
+#define lockdep_assert_not_held(l) \
+	do { if ((l)->held) shim_fail("%s:%d: lock %s held", __FILE__, __LINE__, #l); } while (0)
 
 typedef struct { int held; } spinlock_t;
 typedef spinlock_t raw_spinlock_t;
@@ -651,6 +653,7 @@ static inline void bitmap_free(const unsigned long *b) { kfree(b); }
 #define PAGE_SHIFT		12
 #define PAGE_SIZE		(1UL << PAGE_SHIFT)
 #define PAGE_MASK		(~(PAGE_SIZE - 1))
+#define PAGE_ALIGNED(a)		(!((unsigned long)(a) & (PAGE_SIZE - 1)))
 #define MAX_PAGE_ORDER		10
 #define PAGE_ALLOC_COSTLY_ORDER	3
 #define NUMA_NO_NODE		(-1)
@@ -809,6 +812,17 @@ void __shim_folio_clear(struct folio *f, unsigned int t);
 #define folio_test_slab(f)	__shim_folio_test(f, PGTY_slab)
 #define __folio_set_slab(f)	__shim_folio_set(f, PGTY_slab)
 #define __folio_clear_slab(f)	__shim_folio_clear(f, PGTY_slab)
+/* PG_active marks a slab of the reserves; the shim has no reserves */
+#define PG_active		1
+#define folio_test_active(f)	test_bit(PG_active, &(f)->flags)
+#define folio_set_active(f)	set_bit(PG_active, &(f)->flags)
+#define folio_clear_active(f)	clear_bit(PG_active, &(f)->flags)
+#define folio_is_pfmemalloc(f)	((void)(f), false)
+#define folio_size(f)		(PAGE_SIZE << folio_order(f))
+static inline bool gfp_pfmemalloc_allowed(gfp_t gfp)
+{
+	return (gfp & __GFP_MEMALLOC) && !(gfp & __GFP_NOMEMALLOC);
+}
 #define folio_test_modslab(f)	__shim_folio_test(f, PGTY_modslab)
 #define __folio_set_modslab(f)	__shim_folio_set(f, PGTY_modslab)
 #define __folio_clear_modslab(f) __shim_folio_clear(f, PGTY_modslab)
@@ -862,6 +876,7 @@ unsigned int stack_trace_save(unsigned long *store, unsigned int size,
 depot_stack_handle_t stack_depot_save(unsigned long *entries,
 				      unsigned int nr, gfp_t gfp);
 void stack_depot_print(depot_stack_handle_t h);
+unsigned int stack_depot_fetch(depot_stack_handle_t h, unsigned long **entries);
 int stack_depot_init(void);
 
 typedef void *(mempool_alloc_t)(gfp_t gfp, void *pool_data);
@@ -912,6 +927,7 @@ extern void (*shim_page_alloc_cb)(gfp_t gfp, unsigned int order);
 /* Called when a grace period ends, before the callbacks run */
 extern void (*shim_grace_period_cb)(void);
 void shim_rcu_flush(void);
+bool shim_rcu_queued(const struct rcu_head *head);
 unsigned long shim_rcu_pending(void);
 void shim_check_quiescent(const char *where);
 int shim_cpu_down(int cpu);
