@@ -220,6 +220,11 @@ int sysfs_slab_add(struct kmem_cache *s)
 {
 	int err;
 
+	/*
+	 * A cache merged into another one under this name and destroyed
+	 * left its alias link; the name is free again.
+	 */
+	sysfs_remove_link(&slab_kset->kobj, s->name);
 	s->kobj.kset = slab_kset;
 	err = kobject_init_and_add(&s->kobj, &slab_ktype, NULL, "%s", s->name);
 	if (err) {
