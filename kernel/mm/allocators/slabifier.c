@@ -833,9 +833,10 @@ static void sf_deactivate(struct sf_cache *sc, struct mslab *slab,
 }
 
 /*
- * A slab made of the page allocator's emergency reserves (pfmemalloc, PG_active
- * as under SLUB) serves only callers allowed to use them: it is never a CPU
- * slab, and only such callers take it from a partial list.
+ * A slab made of the page allocator's emergency reserves (pfmemalloc,
+ * PG_active as under SLUB) serves callers allowed to use them: a new one
+ * gives them one object and goes to the partial list, and only such
+ * callers take it from there (it is then their CPU's slab, as under SLUB).
  */
 static inline bool sf_pfmemalloc(struct mslab *slab)
 {
