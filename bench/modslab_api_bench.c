@@ -304,8 +304,11 @@ static void api_size(unsigned int size, void **p, int other)
 		if (size <= KMALLOC_MAX_CACHE_SIZE) {
 			api_print("kfree_rcu", size, rep, batched,
 				  api_kfree_rcu(size, p));
-			/* Its frees after the grace period, not in the next test */
-			rcu_barrier();
+			/*
+			 * Its batched frees now, not in the middle of the
+			 * next measurement.
+			 */
+			kvfree_rcu_barrier();
 		}
 	}
 	kmem_cache_destroy(s);
