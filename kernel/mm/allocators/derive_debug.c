@@ -987,17 +987,17 @@ static unsigned long dbg_shrink(struct slab_cache *c, slab_move_fn move,
  */
 static void dbg_release_quarantine(struct dbg_cache *dc)
 {
+	unsigned int i, objects;
 	struct list_head *pos;
 	void *base, *slot;
 	unsigned long flags;
-	unsigned int i;
 
 	do {
 		slot = NULL;
 		spin_lock_irqsave(&dc->slabs_lock, flags);
 		for (pos = &dc->slabs; (base = dbg_next_slab(dc, &pos)); ) {
-			for (i = 0; i < dbg_slab_objects(dc, base) && !slot;
-			     i++) {
+			objects = dbg_slab_objects(dc, base);
+			for (i = 0; i < objects && !slot; i++) {
 				struct dbg_meta *m;
 
 				m = dbg_meta(dc, base + i * dc->stride);
@@ -1323,15 +1323,16 @@ unsigned long slab_debug_held(struct slab_cache *c)
 {
 	struct dbg_cache *dc = dbg_cache_of(c);
 	unsigned long flags, nr = 0;
+	unsigned int i, objects;
 	struct list_head *pos;
-	unsigned int i;
 	void *base;
 
 	if (!dc)
 		return 0;
 	spin_lock_irqsave(&dc->slabs_lock, flags);
 	for (pos = &dc->slabs; (base = dbg_next_slab(dc, &pos)); ) {
-		for (i = 0; i < dbg_slab_objects(dc, base); i++) {
+		objects = dbg_slab_objects(dc, base);
+		for (i = 0; i < objects; i++) {
 			if (dbg_meta(dc, base + i * dc->stride)->state ==
 			    DBG_STATE_QUARANTINE)
 				nr++;
