@@ -40,10 +40,10 @@ progress() {
 }
 
 # with_build_lock CMD...: run a kernel build while holding the build lock,
-# so that two builds never share the two cores of the machine.
+# so that two builds never share the two cores of the machine, not even
+# two from different checkouts (MODSLAB_BUILD_LOCK names another lock file).
 with_build_lock() {
-	mkdir -p "$BUILD"
-	flock "$BUILD/.build.lock" "$@"
+	flock "${MODSLAB_BUILD_LOCK:-/tmp/modslab-build.lock}" "$@"
 }
 
 # config_path NAME: the Kconfig fragment of a named configuration, one
