@@ -36,6 +36,7 @@
 #include "../slab.h"
 #include "slab_hooks.h"
 #include "slabulator.h"
+#include "slabulator_objects.h"
 
 static void kmalloc_zero_size(unsigned long caller)
 {
@@ -316,7 +317,7 @@ void kfree(const void *object)
 		kfree_large(folio, x);
 		return;
 	}
-	slabulator_free(folio_slab(folio)->slab_cache, x);
+	slabulator_free(folio_slab(folio)->slab_cache, folio_slab(folio), x);
 	/*
 	 * No tail call: KFENCE reports name the caller of kfree(), which it
 	 * finds after kfree() in the stack.

@@ -9,16 +9,17 @@
  *    back passes the same hooks as under SLUB, in SLUB's order, so that
  *    fault injection, KFENCE, kmemleak, KMSAN, KCSAN, lock and object
  *    debugging, init_on_alloc/init_on_free, memcg accounting and
- *    allocation profiling see MODSLAB objects as they see SLUB's.  This
- *    file holds the hooks; the call sites stay small:
+ *    allocation profiling see MODSLAB objects as they see SLUB's.  The
+ *    hooks are inline in slab_hooks.h; this file holds what runs only
+ *    when a feature is on.  In order:
  *
  *	slab_hook_pre_alloc()	might_alloc, failslab
  *	slab_hook_kfence_alloc()	KFENCE may serve the object instead
  *	(the chain allocates, with slab_hook_chain_gfp())
  *	slab_hook_post_alloc()	KASAN unpoison, zeroing, kmemleak, kmsan,
  *				allocation tag,
- *				memcg charge (undone with the object on
- *				failure)
+ *				memcg charge (on failure the caller frees
+ *				the objects again)
  *	slab_hook_free()	memcg uncharge, allocation tag, kmemleak,
  *				kmsan, lock/object debugging, KCSAN, KFENCE,
  *				KASAN checks, init_on_free, KASAN poison;
@@ -381,180 +382,38 @@ bool slab_hook_charge(void *objp, gfp_t flags)
 #endif /* CONFIG_MEMCG */
 
 /**
- * slab_hook_pre_alloc() - the checks before any allocation from a cache
- * @s: the cache.
- * @flags: gfp flags of the request.
- *
- * Context: as @flags allow.
- * Return: false if the allocation must fail (fault injection).
- */
-bool slab_hook_pre_alloc(struct kmem_cache *s, gfp_t flags)
-{
-	flags &= gfp_allowed_mask;
-	might_alloc(flags);
-	return !should_failslab(s, flags);
-}
-
-/**
- * slab_hook_kfence_alloc() - let KFENCE serve an allocation
- * @s: the cache.
- * @size: bytes asked for.
- * @flags: gfp flags.
- *
- * Context: as @flags allow.
- * Return: a KFENCE object, already initialised as @flags ask, or NULL:
- * allocate from the chain.
- */
-void *slab_hook_kfence_alloc(struct kmem_cache *s, size_t size, gfp_t flags)
-{
-	return kfence_alloc(s, size, flags);
-}
-
-/**
- * slab_hook_chain_gfp() - the gfp flags the chain of a cache is asked with
- * @flags: gfp flags of the request.
- *
- * Context: any.
- * Return: @flags without what the hooks do themselves: memcg charging, and
- * zeroing (slab_hook_post_alloc() zeroes for __GFP_ZERO and init_on_alloc
- * alike, so the chain must not zero the object first).
- */
-gfp_t slab_hook_chain_gfp(gfp_t flags)
-{
-	return flags & ~(__GFP_ACCOUNT | __GFP_ZERO);
-}
-
-/**
- * slab_hook_post_alloc() - the hooks after objects were allocated
+ * slab_hook_post_alloc_exts() - the hooks of slab_hook_post_alloc() that
+ *	use object extensions: allocation tags and memcg charges
  * @s: the cache.
  * @lru: the list_lru the objects will go on, for memcg, or NULL.
  * @flags: gfp flags of the request.
  * @nr: number of objects in @p.
- * @p: the objects; a single NULL (failed allocation) is allowed.
- * @init: zero the objects (not for KFENCE objects: KFENCE did).
- * @orig_size: bytes asked for.
- *
- * If charging the objects to a memcg fails, they are freed again and @p
- * is cleared.
+ * @p: the objects.
  *
  * Context: as @flags allow.
- * Return: false if the objects were freed again.
+ * Return: false if memcg refused the charge (nothing is charged then).
  */
-bool slab_hook_post_alloc(struct kmem_cache *s, struct list_lru *lru,
-			  gfp_t flags, size_t nr, void **p, bool init,
-			  size_t orig_size)
+bool slab_hook_post_alloc_exts(struct kmem_cache *s, struct list_lru *lru,
+			       gfp_t flags, size_t nr, void **p)
 {
-	gfp_t init_flags = flags & gfp_allowed_mask;
 	size_t i;
 
-	if (unlikely(nr == 1 && !p[0]))
-		return true;
-	for (i = 0; i < nr; i++) {
-		if (s->flags & SLAB_KASAN)
-			p[i] = kasan_slab_alloc(s, p[i], init_flags, init);
-		if (init && !kasan_has_integrated_init())
-			memset(p[i], 0, s->object_size);
-		kmemleak_alloc_recursive(p[i], s->object_size, 1, s->flags,
-					 init_flags);
-		kmsan_slab_alloc(s, p[i], init_flags);
+	for (i = 0; i < nr; i++)
 		alloc_tagging_alloc(s, p[i], flags);
-	}
-	if (likely(memcg_post_alloc(s, lru, flags, nr, p)))
-		return true;
-	/* Nothing was charged: give the objects back as they are. */
-	if (nr == 1) {
-		if (slab_hook_free(s, p[0]))
-			slab_cache_free(s->cache, p[0]);
-		p[0] = NULL;
-	} else {
-		kmem_cache_free_bulk(s, nr, p);
-		memset(p, 0, nr * sizeof(*p));
-	}
-	return false;
+	return memcg_post_alloc(s, lru, flags, nr, p);
 }
 
 /**
- * slab_hook_free() - the hooks before an object goes back to its cache
+ * slab_hook_free_exts() - the hooks of slab_hook_free() that use object
+ *	extensions: memcg uncharge and allocation tags
  * @s: the cache the object belongs to.
+ * @slab: its slab.
  * @x: the object.
  *
  * Context: any; does not sleep.
- * Return: true if @x is to be given to the chain; false if a hook took it
- * (KFENCE).
  */
-bool slab_hook_free(struct kmem_cache *s, void *x)
+void slab_hook_free_exts(struct kmem_cache *s, struct slab *slab, void *x)
 {
-	bool init;
-
-	if (IS_ENABLED(CONFIG_SLAB_OBJ_EXT)) {
-		struct slab *slab = virt_to_slab(x);
-
-		memcg_free(s, slab, x);
-		alloc_tagging_free(s, slab, x);
-	}
-	kmemleak_free_recursive(x, s->flags);
-	kmsan_slab_free(s, x);
-	debug_check_no_locks_freed(x, s->object_size);
-	if (!(s->flags & SLAB_DEBUG_OBJECTS))
-		debug_check_no_obj_freed(x, s->object_size);
-	if (!(s->flags & SLAB_TYPESAFE_BY_RCU))
-		__kcsan_check_access(x, s->object_size,
-				     KCSAN_ACCESS_WRITE | KCSAN_ACCESS_ASSERT);
-	if (kfence_free(x))
-		return false;
-	/* KASAN reports an invalid free before the object is touched. */
-	if ((s->flags & SLAB_KASAN) && kasan_slab_pre_free(s, x))
-		return false;
-	init = slab_want_init_on_free(s);
-	if (init && !kasan_has_integrated_init())
-		memset(x, 0, s->object_size);
-	/* KASAN may keep the object in quarantine; it frees it later. */
-	return !(s->flags & SLAB_KASAN) ||
-	       !kasan_slab_free(s, x, init, s->flags & SLAB_TYPESAFE_BY_RCU);
-}
-
-/**
- * slab_hook_kmalloc() - the hook after a kmalloc() from a cache
- * @s: the kmalloc cache.
- * @p: the object, or NULL.
- * @size: bytes asked for.
- * @flags: gfp flags.
- *
- * KASAN poisons the bytes beyond @size.  It leaves alone the caches whose
- * chain has a debug layer: the debug deriver reads their red zones and
- * free objects without telling KASAN, so KASAN would report every check.
- *
- * Context: as @flags allow.
- * Return: the object.
- */
-void *slab_hook_kmalloc(struct kmem_cache *s, void *p, size_t size,
-			gfp_t flags)
-{
-	if (!(s->flags & SLAB_KASAN))
-		return p;
-	return kasan_kmalloc(s, p, size, flags);
-}
-
-/**
- * slab_hook_kfence_bulk() - let KFENCE serve objects of a bulk allocation
- * @s: the cache.
- * @flags: gfp flags of the request.
- * @nr: number of objects in @p.
- * @p: objects from the chain; those KFENCE replaces go back to it.
- *
- * Context: as @flags allow.
- */
-void slab_hook_kfence_bulk(struct kmem_cache *s, gfp_t flags, size_t nr,
-			   void **p)
-{
-	size_t i;
-	void *k;
-
-	for (i = 0; i < nr; i++) {
-		k = kfence_alloc(s, s->object_size, flags);
-		if (likely(!k))
-			continue;
-		slab_cache_free(s->cache, p[i]);
-		p[i] = k;
-	}
+	memcg_free(s, slab, x);
+	alloc_tagging_free(s, slab, x);
 }

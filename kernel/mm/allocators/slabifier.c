@@ -913,17 +913,32 @@ static void sf_double_free(struct sf_cache *sc, const void *obj,
  * of sf_lookup(), and all that bulk frees need for objects of a slab they
  * looked up before.
  */
+/*
+ * Is @obj, known to lie in the pages of @slab, the start of one of its
+ * objects?  The index is computed with the reciprocal of the stride, and
+ * the count of objects bounds it: no need to read the slab's order.
+ */
+static __always_inline bool sf_at_object(struct sf_cache *sc,
+					 struct mslab *slab, const void *obj)
+{
+	unsigned int off = (unsigned long)obj -
+			   (unsigned long)mslab_address(slab);
+	unsigned int idx = reciprocal_divide(off, sc->recip);
+
+	return idx < sf_read_counters(slab).objects && idx * sc->c.size == off;
+}
+
 static inline bool sf_in_slab(struct sf_cache *sc, struct mslab *slab,
 			      const void *obj)
 {
 	unsigned long off = (unsigned long)obj -
 			    (unsigned long)mslab_address(slab);
-	unsigned int idx;
+	unsigned int objects = sf_read_counters(slab).objects;
 
-	if (off >= PAGE_SIZE << folio_order(mslab_folio(slab)))
+	/* Bounded by the objects, not the order: no second struct page */
+	if (off >= (unsigned long)objects * sc->c.size)
 		return false;
-	idx = reciprocal_divide(off, sc->recip);
-	return idx < sf_read_counters(slab).objects && idx * sc->c.size == off;
+	return reciprocal_divide(off, sc->recip) * sc->c.size == off;
 }
 
 /*
@@ -1202,6 +1217,27 @@ load:
 	return fl;
 }
 
+/*
+ * The slow path of sf_alloc(), out of line so that the fast path keeps no
+ * stack frame: entered with the CPU lock held (@flags), returns with it
+ * dropped and the deferred work done.
+ */
+static noinline void *sf_alloc_slowpath(struct sf_cache *sc, gfp_t gfp,
+					int node, unsigned long flags)
+{
+	struct sf_later later = SF_LATER_INIT(later);
+	void *obj;
+
+	obj = sf_alloc_slow(sc, gfp, node, &flags, &later, true);
+	local_unlock_irqrestore(&sc->cpu->lock, flags);
+	sf_later_run(sc, &later);
+	return obj;
+}
+
+/*
+ * The fast path: pop the CPU free list.  The caller checked the context
+ * (might_alloc(), see slab_cache_alloc_node()).
+ */
 static __always_inline void *sf_alloc(struct sf_cache *sc, gfp_t gfp,
 				      int node)
 {
@@ -1209,7 +1245,6 @@ static __always_inline void *sf_alloc(struct sf_cache *sc, gfp_t gfp,
 	struct sf_cpu *c;
 	void *obj;
 
-	might_alloc(gfp);
 	if (unlikely(sc->single)) {
 		obj = sf_alloc_single(sc, gfp, node);
 		goto out;
@@ -1218,17 +1253,13 @@ static __always_inline void *sf_alloc(struct sf_cache *sc, gfp_t gfp,
 	local_lock_irqsave(&sc->cpu->lock, flags);
 	c = this_cpu_ptr(sc->cpu);
 	obj = c->freelist;
-	if (likely(obj && (node == NUMA_NO_NODE ||
-			   mslab_nid(c->slab) == node))) {
-		c->freelist = sf_get_fp(sc, obj);
-		local_unlock_irqrestore(&sc->cpu->lock, flags);
-	} else {
-		struct sf_later later = SF_LATER_INIT(later);
-
-		obj = sf_alloc_slow(sc, gfp, node, &flags, &later, true);
-		local_unlock_irqrestore(&sc->cpu->lock, flags);
-		sf_later_run(sc, &later);
+	if (unlikely(!obj || (node != NUMA_NO_NODE &&
+			      mslab_nid(c->slab) != node))) {
+		obj = sf_alloc_slowpath(sc, gfp, node, flags);
+		goto out;
 	}
+	c->freelist = sf_get_fp(sc, obj);
+	local_unlock_irqrestore(&sc->cpu->lock, flags);
 out:
 	if (unlikely(gfp & __GFP_ZERO) && obj)
 		memset(obj, 0, sc->c.object_size);
@@ -1442,21 +1473,37 @@ static __always_inline bool sf_free_cpu(struct sf_cache *sc, struct sf_cpu *c,
 	return true;
 }
 
-static __always_inline void sf_free(struct sf_cache *sc, void *obj,
-				    unsigned long ip)
+/*
+ * A free into a slab other than the CPU's active one (§4), out of line:
+ * entered with the CPU lock held (@flags), returns with it dropped.
+ */
+static noinline void sf_free_remote_path(struct sf_cache *sc,
+					 struct mslab *slab, void *obj,
+					 unsigned long flags, unsigned long ip)
 {
-	struct mslab *slab, *empty;
+	struct mslab *empty;
+
+	empty = sf_free_remote(sc, slab, obj, obj, 1, ip);
+	local_unlock_irqrestore(&sc->cpu->lock, flags);
+	if (empty)
+		sf_discard(sc, empty);
+}
+
+/* Report a free of @obj that sf_lookup() or sf_slab_index() refused. */
+static noinline void sf_invalid_free(struct sf_cache *sc, const void *obj,
+				     const char *why, unsigned long ip)
+{
+	sf_report(sc, &sc->invalid_frees, "free of", obj, why, ip);
+}
+
+/* Free @obj of @slab, which was checked to be a slab of @sc holding it. */
+static __always_inline void sf_free_slab(struct sf_cache *sc,
+					 struct mslab *slab, void *obj,
+					 unsigned long ip)
+{
 	unsigned long flags;
 	struct sf_cpu *c;
-	const char *why;
 
-	if (unlikely(!obj))
-		return;
-	slab = sf_lookup(sc, obj, &why);
-	if (unlikely(!slab)) {
-		sf_report(sc, &sc->invalid_frees, "free of", obj, why, ip);
-		return;
-	}
 	if (unlikely(sc->single)) {
 		sf_free_single(sc, slab, obj, ip);
 		return;
@@ -1464,18 +1511,34 @@ static __always_inline void sf_free(struct sf_cache *sc, void *obj,
 
 	local_lock_irqsave(&sc->cpu->lock, flags);
 	c = this_cpu_ptr(sc->cpu);
-	if (likely(slab == c->slab)) {
-		bool freed = sf_free_cpu(sc, c, obj);
-
-		local_unlock_irqrestore(&sc->cpu->lock, flags);
-		if (unlikely(!freed))
-			sf_double_free(sc, obj, ip);
+	if (unlikely(slab != c->slab)) {
+		sf_free_remote_path(sc, slab, obj, flags, ip);
 		return;
 	}
-	empty = sf_free_remote(sc, slab, obj, obj, 1, ip);
+	if (unlikely(obj == c->freelist)) {
+		local_unlock_irqrestore(&sc->cpu->lock, flags);
+		sf_double_free(sc, obj, ip);
+		return;
+	}
+	sf_set_fp(sc, obj, c->freelist);
+	c->freelist = obj;
 	local_unlock_irqrestore(&sc->cpu->lock, flags);
-	if (empty)
-		sf_discard(sc, empty);
+}
+
+/* Free @obj, whatever it is: look its slab up and check it first. */
+static void sf_free(struct sf_cache *sc, void *obj, unsigned long ip)
+{
+	struct mslab *slab;
+	const char *why;
+
+	if (unlikely(!obj))
+		return;
+	slab = sf_lookup(sc, obj, &why);
+	if (unlikely(!slab)) {
+		sf_invalid_free(sc, obj, why, ip);
+		return;
+	}
+	sf_free_slab(sc, slab, obj, ip);
 }
 
 /**
@@ -1491,6 +1554,45 @@ void slabifier_free(struct slab_cache *c, void *obj)
 	sf_free(to_sf(c), obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(slabifier_free);
+
+/**
+ * slabifier_free_folio() - free an object of a slabifier cache, its folio
+ *	known
+ * @c: the cache.
+ * @folio: virt_to_folio(@obj).
+ * @obj: the object, not NULL.
+ *
+ * The caller found @folio from @obj, so @obj lies in it: only the owner of
+ * the slab and the object's place in it are checked, as slabifier_free()
+ * checks them.
+ *
+ * Context: any; irq safe; does not sleep.
+ */
+void slabifier_free_folio(struct slab_cache *c, struct folio *folio,
+			  void *obj)
+{
+	struct sf_cache *sc = to_sf(c);
+	struct mslab *slab = folio_mslab(folio);
+	const char *why;
+
+	if (unlikely(!mslab_folio_test(folio))) {
+		why = "not in a slab of the framework";
+		goto invalid;
+	}
+	if (unlikely(READ_ONCE(slab->cache) != sc->tag)) {
+		why = "an object of another cache";
+		goto invalid;
+	}
+	if (unlikely(!sf_at_object(sc, slab, obj))) {
+		why = "not the start of an object";
+		goto invalid;
+	}
+	sf_free_slab(sc, slab, obj, _RET_IP_);
+	return;
+invalid:
+	sf_invalid_free(sc, obj, why, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(slabifier_free_folio);
 
 /* sf_lookup(), with a slab @hint checked first by offset alone */
 static struct mslab *sf_lookup_hint(struct sf_cache *sc, struct mslab *hint,
@@ -1528,11 +1630,11 @@ void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 	}
 	/* One lock hold; objects of one slab in a row go back in one update */
 	local_lock_irqsave(&sc->cpu->lock, flags);
+	cpu = this_cpu_ptr(sc->cpu);
 	while (i < nr) {
 		obj = p[i++];
 		if (!obj)
 			continue;
-		cpu = this_cpu_ptr(sc->cpu);
 		/* The run before may have looked this object up already */
 		slab = next ?: sf_lookup_hint(sc, cpu->slab, obj, &why);
 		next = NULL;

@@ -58,6 +58,7 @@
 #include "slab_hooks.h"
 #include "slab_move.h"
 #include "slabulator.h"
+#include "slabulator_objects.h"
 
 /* The chain of a cache */
 
@@ -303,68 +304,33 @@ int slabulator_describe_chain(struct slab_cache *c, char *buf, size_t len)
 	return n;
 }
 
-/* Objects, through the hooks of slab_hooks.c */
-
-static __always_inline void *slabulator_alloc_lru(struct kmem_cache *s,
-						  struct list_lru *lru,
-						  gfp_t flags, int node,
-						  size_t orig_size)
-{
-	bool init = false;
-	void *obj;
-
-	if (unlikely(!slab_hook_pre_alloc(s, flags)))
-		return NULL;
-	obj = slab_hook_kfence_alloc(s, orig_size, flags);
-	if (likely(!obj)) {
-		obj = slab_cache_alloc_node(s->cache, slab_hook_chain_gfp(flags),
-					    node);
-		init = slab_want_init_on_alloc(flags, s) ||
-		       slab_want_init_on_free(s);
-	}
-	slab_hook_post_alloc(s, lru, flags, 1, &obj, init, orig_size);
-	return obj;
-}
+/* Objects: slabulator_objects.h, and the rare paths out of line here */
 
 /**
- * slabulator_alloc() - allocate an object of a kmem_cache
- * @s: the cache.
- * @flags: gfp flags.
- * @node: preferred node or %NUMA_NO_NODE.
- * @orig_size: bytes the caller asked for (kmalloc) or the object size.
- *
- * Context: as @flags allow.
- * Return: the object or NULL.
- */
-void *slabulator_alloc(struct kmem_cache *s, gfp_t flags, int node,
-		       size_t orig_size)
-{
-	return slabulator_alloc_lru(s, NULL, flags, node, orig_size);
-}
-
-/**
- * slabulator_free() - free an object to the chain of its kmem_cache
- * @s: the cache the object's slab belongs to.
- * @x: the object.
+ * slabulator_uncharged() - give back objects memcg refused to charge
+ * @s: their cache.
+ * @nr: number of objects in @p.
+ * @p: the objects; cleared.
  *
  * Context: any; does not sleep.
+ * Return: NULL.
  */
-void slabulator_free(struct kmem_cache *s, void *x)
+void *slabulator_uncharged(struct kmem_cache *s, size_t nr, void **p)
 {
-	if (likely(slab_hook_free(s, x)))
-		slab_cache_free(s->cache, x);
+	if (nr == 1)
+		slabulator_free(s, virt_to_slab(p[0]), p[0]);
+	else
+		kmem_cache_free_bulk(s, nr, p);
+	memset(p, 0, nr * sizeof(*p));
+	return NULL;
 }
 
-/**
- * slabulator_cache_of() - the kmem_cache a kmem_cache_free() really frees to
- * @s: the cache the caller named.
- * @x: the object.
- *
- * Context: any.
- * Return: the cache @x belongs to, or NULL (reported) if @x is no slab
- * object at all.
+/*
+ * The cache a kmem_cache_free() of @x really frees to, for the frees the
+ * fast path refused: NULL (reported) if @x is no slab object at all.
  */
-static struct kmem_cache *slabulator_cache_of(struct kmem_cache *s, void *x)
+static noinline struct kmem_cache *slabulator_cache_of(struct kmem_cache *s,
+						       void *x)
 {
 	struct slab *slab = virt_to_slab(x);
 
@@ -420,16 +386,39 @@ EXPORT_SYMBOL(kmem_cache_charge);
 
 void kmem_cache_free(struct kmem_cache *s, void *x)
 {
+	struct slab *slab;
+
 	if (unlikely(ZERO_OR_NULL_PTR(x)))
 		return;
-	s = slabulator_cache_of(s, x);
-	if (!s)
-		return;
+	slab = virt_to_slab(x);
+	if (unlikely(!slab || (s && slab->slab_cache != s))) {
+		s = slabulator_cache_of(s, x);
+		if (!s)
+			return;
+	} else {
+		s = slab->slab_cache;
+	}
 	trace_kmem_cache_free(_RET_IP_, x, s);
-	slabulator_free(s, x);
+	slabulator_free(s, slab, x);
 	barrier();	/* no tail call, see kfree() */
 }
 EXPORT_SYMBOL(kmem_cache_free);
+
+/* Objects of a bulk allocation that KFENCE serves instead of the chain */
+static void slabulator_kfence_bulk(struct kmem_cache *s, gfp_t flags,
+				   size_t nr, void **p)
+{
+	size_t i;
+	void *k;
+
+	for (i = 0; i < nr; i++) {
+		k = slab_hook_kfence_alloc(s, s->object_size, flags);
+		if (likely(!k))
+			continue;
+		slab_cache_free(s->cache, p[i]);
+		p[i] = k;
+	}
+}
 
 int kmem_cache_alloc_bulk_noprof(struct kmem_cache *s, gfp_t flags,
 				 size_t size, void **p)
@@ -444,9 +433,11 @@ int kmem_cache_alloc_bulk_noprof(struct kmem_cache *s, gfp_t flags,
 	if (!slab_cache_alloc_bulk(s->cache, slab_hook_chain_gfp(flags), size,
 				   p))
 		return 0;
-	slab_hook_kfence_bulk(s, flags, size, p);
-	if (!slab_hook_post_alloc(s, NULL, flags, size, p, init, s->object_size))
+	slabulator_kfence_bulk(s, flags, size, p);
+	if (unlikely(!slab_hook_post_alloc(s, NULL, flags, size, p, init))) {
+		slabulator_uncharged(s, size, p);
 		return 0;
+	}
 	return size;
 }
 EXPORT_SYMBOL(kmem_cache_alloc_bulk_noprof);
@@ -492,14 +483,17 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 		return;
 	}
 	for (i = 0; i < size; i++) {
-		if (unlikely(ZERO_OR_NULL_PTR(p[i]) ||
-			     slabulator_cache_of(s, p[i]) != s)) {
+		struct slab *slab = NULL;
+
+		if (likely(!ZERO_OR_NULL_PTR(p[i])))
+			slab = virt_to_slab(p[i]);
+		if (unlikely(!slab || slab->slab_cache != s)) {
 			/* Odd ones go one by one, the rest in one call. */
 			kmem_cache_free(s, p[i]);
 			p[i] = NULL;
 			continue;
 		}
-		if (!slab_hook_free(s, p[i]))
+		if (!slab_hook_free(s, slab, p[i]))
 			p[i] = NULL;
 	}
 	slab_cache_free_bulk(s->cache, size, p);

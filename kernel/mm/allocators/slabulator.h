@@ -80,9 +80,6 @@ struct slabulator_chain {
 	struct slab_cache_hook		*hook;
 };
 
-void *slabulator_alloc(struct kmem_cache *s, gfp_t flags, int node,
-		       size_t orig_size);
-void slabulator_free(struct kmem_cache *s, void *x);
 struct slab_cache *slabulator_make_chain(struct kmem_cache *s,
 					 struct kmem_cache_args *args,
 					 unsigned int *left_pad);

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The object paths of the kmem_cache API under MODSLAB, inline, for the
+ * slabulator (kmem_cache_alloc() and kmem_cache_free()) and kmalloc.c
+ * (kmalloc() and kfree()).  One straight line of layers:
+ *
+ *	kmem_cache / kmalloc entry point	finds the cache (and, to
+ *						free, the slab: once)
+ *	  slab_hooks.h				the kernel's hooks
+ *	    <linux/allocator.h> helpers		the cache's chain: the
+ *						slabifier directly, or the
+ *						methods of its derivers
+ *
+ * Nothing below calls back up: a memcg charge that fails is undone here.
+ */
+#ifndef MM_ALLOCATORS_SLABULATOR_OBJECTS_H
+#define MM_ALLOCATORS_SLABULATOR_OBJECTS_H
+
+#include <linux/allocator.h>
+#include <linux/slab.h>
+
+#include "../slab.h"
+#include "slab_hooks.h"
+
+void *slabulator_uncharged(struct kmem_cache *s, size_t nr, void **p);
+
+/**
+ * slabulator_alloc_lru() - allocate an object of a kmem_cache
+ * @s: the cache.
+ * @lru: the list_lru the object will go on, for memcg, or NULL.
+ * @flags: gfp flags.
+ * @node: preferred node or %NUMA_NO_NODE.
+ * @orig_size: bytes the caller asked for (kmalloc) or the object size.
+ *
+ * Context: as @flags allow.
+ * Return: the object or NULL.
+ */
+static __always_inline void *slabulator_alloc_lru(struct kmem_cache *s,
+						  struct list_lru *lru,
+						  gfp_t flags, int node,
+						  size_t orig_size)
+{
+	bool init = false;
+	void *obj;
+
+	if (unlikely(!slab_hook_pre_alloc(s, flags)))
+		return NULL;
+	obj = slab_hook_kfence_alloc(s, orig_size, flags);
+	if (likely(!obj)) {
+		/* slab_hook_pre_alloc() did might_alloc() */
+		obj = __slab_cache_alloc_node(s->cache,
+					      slab_hook_chain_gfp(flags), node);
+		if (unlikely(!obj))
+			return NULL;
+		init = slab_want_init_on_alloc(flags, s) ||
+		       slab_want_init_on_free(s);
+	}
+	if (unlikely(!slab_hook_post_alloc(s, lru, flags, 1, &obj, init)))
+		return slabulator_uncharged(s, 1, &obj);
+	return obj;
+}
+
+/**
+ * slabulator_alloc() - allocate an object of a kmem_cache
+ * @s: the cache.
+ * @flags: gfp flags.
+ * @node: preferred node or %NUMA_NO_NODE.
+ * @orig_size: bytes the caller asked for (kmalloc) or the object size.
+ *
+ * Context: as @flags allow.
+ * Return: the object or NULL.
+ */
+static __always_inline void *slabulator_alloc(struct kmem_cache *s,
+					      gfp_t flags, int node,
+					      size_t orig_size)
+{
+	return slabulator_alloc_lru(s, NULL, flags, node, orig_size);
+}
+
+/**
+ * slabulator_free() - free an object to the chain of its kmem_cache
+ * @s: the cache the object's slab belongs to.
+ * @slab: the object's slab, which the caller looked up.
+ * @x: the object.
+ *
+ * Context: any; does not sleep.
+ */
+static __always_inline void slabulator_free(struct kmem_cache *s,
+					    struct slab *slab, void *x)
+{
+	if (likely(slab_hook_free(s, slab, x)))
+		slab_cache_free_folio(s->cache, slab_folio(slab), x);
+}
+
+#endif /* MM_ALLOCATORS_SLABULATOR_OBJECTS_H */
