@@ -404,6 +404,23 @@ bool slab_hook_post_alloc_exts(struct kmem_cache *s, struct list_lru *lru,
 }
 
 /**
+ * slab_hook_post_alloc_exts_one() - slab_hook_post_alloc_exts() for one
+ *	object, passed by value
+ * @s: the cache.
+ * @lru: the list_lru the object will go on, for memcg, or NULL.
+ * @flags: gfp flags of the request.
+ * @obj: the object.
+ *
+ * Context: as @flags allow.
+ * Return: false if memcg refused the charge (nothing is charged then).
+ */
+bool slab_hook_post_alloc_exts_one(struct kmem_cache *s, struct list_lru *lru,
+				   gfp_t flags, void *obj)
+{
+	return slab_hook_post_alloc_exts(s, lru, flags, 1, &obj);
+}
+
+/**
  * slab_hook_free_exts() - the hooks of slab_hook_free() that use object
  *	extensions: memcg uncharge and allocation tags
  * @s: the cache the object belongs to.

@@ -37,6 +37,8 @@ unsigned int slab_hook_cache_args(struct kmem_cache *s,
 				  struct slab_cache_args *ca, bool debug);
 bool slab_hook_post_alloc_exts(struct kmem_cache *s, struct list_lru *lru,
 			       gfp_t flags, size_t nr, void **p);
+bool slab_hook_post_alloc_exts_one(struct kmem_cache *s, struct list_lru *lru,
+				   gfp_t flags, void *obj);
 void slab_hook_free_exts(struct kmem_cache *s, struct slab *slab, void *x);
 
 /**
@@ -131,6 +133,40 @@ static __always_inline bool slab_hook_post_alloc(struct kmem_cache *s,
 	if (unlikely(slab_hook_wants_exts(s, flags)))
 		return slab_hook_post_alloc_exts(s, lru, flags, nr, p);
 	return true;
+}
+
+/**
+ * slab_hook_post_alloc_one() - slab_hook_post_alloc() for one object
+ * @s: the cache.
+ * @lru: the list_lru the object will go on, for memcg, or NULL.
+ * @flags: gfp flags of the request.
+ * @obj: the object, not NULL.
+ * @init: zero the object.
+ *
+ * Takes the object by value, so that the caller's fast path keeps it in
+ * a register (no stack slot, no stack protector).
+ *
+ * Context: as @flags allow.
+ * Return: the object, or NULL if memcg refused to charge it: the caller
+ * frees it again.
+ */
+static __always_inline void *slab_hook_post_alloc_one(struct kmem_cache *s,
+						      struct list_lru *lru,
+						      gfp_t flags, void *obj,
+						      bool init)
+{
+	gfp_t init_flags = flags & gfp_allowed_mask;
+
+	if (s->flags & SLAB_KASAN)
+		obj = kasan_slab_alloc(s, obj, init_flags, init);
+	if (init && !kasan_has_integrated_init())
+		memset(obj, 0, s->object_size);
+	kmemleak_alloc_recursive(obj, s->object_size, 1, s->flags, init_flags);
+	kmsan_slab_alloc(s, obj, init_flags);
+	if (unlikely(slab_hook_wants_exts(s, flags)) &&
+	    !slab_hook_post_alloc_exts_one(s, lru, flags, obj))
+		return NULL;
+	return obj;
 }
 
 /**

@@ -222,6 +222,8 @@ struct sf_node {
  * @min_objects: objects in a slab of @min_order.
  * @usable: usable bytes of an object.
  * @recip: reciprocal of the stride, to turn offsets into indices.
+ * @stride_shift: log2 of the stride when it is a power of two (then
+ *	offsets become indices by a shift), else 0.
  * @single: one object per slab: no per-CPU layer, no free lists (§6).
  * @random: with CONFIG_SLAB_FREELIST_HARDENED, the secret free pointers
  *	are stored xored with (§12).
@@ -256,6 +258,7 @@ struct sf_cache {
 	unsigned int		min_objects;
 	unsigned int		usable;
 	struct reciprocal_value	recip;
+	unsigned int		stride_shift;
 	bool			single;
 #ifdef CONFIG_SLAB_FREELIST_HARDENED
 	unsigned long		random;
@@ -923,9 +926,14 @@ static __always_inline bool sf_at_object(struct sf_cache *sc,
 {
 	unsigned int off = (unsigned long)obj -
 			   (unsigned long)mslab_address(slab);
-	unsigned int idx = reciprocal_divide(off, sc->recip);
+	unsigned int objects = sf_read_counters(slab).objects;
+	unsigned int shift = sc->stride_shift;
+	unsigned int idx;
 
-	return idx < sf_read_counters(slab).objects && idx * sc->c.size == off;
+	if (likely(shift))
+		return !(off & ((1U << shift) - 1)) && (off >> shift) < objects;
+	idx = reciprocal_divide(off, sc->recip);
+	return idx < objects && idx * sc->c.size == off;
 }
 
 static inline bool sf_in_slab(struct sf_cache *sc, struct mslab *slab,
@@ -938,7 +946,7 @@ static inline bool sf_in_slab(struct sf_cache *sc, struct mslab *slab,
 	/* Bounded by the objects, not the order: no second struct page */
 	if (off >= (unsigned long)objects * sc->c.size)
 		return false;
-	return reciprocal_divide(off, sc->recip) * sc->c.size == off;
+	return sf_at_object(sc, slab, obj);
 }
 
 /*
@@ -2240,6 +2248,7 @@ static int sf_layout(struct sf_cache *sc, const char *name, unsigned int size,
 			    MSLAB_MAX_OBJECTS);
 	sc->single = sc->objects == 1;
 	sc->recip = reciprocal_value(stride);
+	sc->stride_shift = is_power_of_2(stride) ? ilog2(stride) : 0;
 	return 0;
 }
 

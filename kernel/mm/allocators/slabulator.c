@@ -317,12 +317,21 @@ int slabulator_describe_chain(struct slab_cache *c, char *buf, size_t len)
  */
 void *slabulator_uncharged(struct kmem_cache *s, size_t nr, void **p)
 {
-	if (nr == 1)
-		slabulator_free(s, virt_to_slab(p[0]), p[0]);
-	else
-		kmem_cache_free_bulk(s, nr, p);
+	kmem_cache_free_bulk(s, nr, p);
 	memset(p, 0, nr * sizeof(*p));
 	return NULL;
+}
+
+/**
+ * slabulator_uncharged_one() - give back an object memcg refused to charge
+ * @s: its cache.
+ * @obj: the object.
+ *
+ * Context: any; does not sleep.
+ */
+void slabulator_uncharged_one(struct kmem_cache *s, void *obj)
+{
+	slabulator_free(s, virt_to_slab(obj), obj);
 }
 
 /*

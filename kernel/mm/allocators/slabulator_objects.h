@@ -23,6 +23,7 @@
 #include "slab_hooks.h"
 
 void *slabulator_uncharged(struct kmem_cache *s, size_t nr, void **p);
+void slabulator_uncharged_one(struct kmem_cache *s, void *obj);
 
 /**
  * slabulator_alloc_lru() - allocate an object of a kmem_cache
@@ -41,7 +42,7 @@ static __always_inline void *slabulator_alloc_lru(struct kmem_cache *s,
 						  size_t orig_size)
 {
 	bool init = false;
-	void *obj;
+	void *obj, *ret;
 
 	if (unlikely(!slab_hook_pre_alloc(s, flags)))
 		return NULL;
@@ -55,9 +56,10 @@ static __always_inline void *slabulator_alloc_lru(struct kmem_cache *s,
 		init = slab_want_init_on_alloc(flags, s) ||
 		       slab_want_init_on_free(s);
 	}
-	if (unlikely(!slab_hook_post_alloc(s, lru, flags, 1, &obj, init)))
-		return slabulator_uncharged(s, 1, &obj);
-	return obj;
+	ret = slab_hook_post_alloc_one(s, lru, flags, obj, init);
+	if (unlikely(!ret))
+		slabulator_uncharged_one(s, obj);
+	return ret;
 }
 
 /**
