@@ -476,8 +476,6 @@ void slab_cache_free_bulk_generic(struct slab_cache *c, size_t nr, void **p);
 void *slabifier_alloc(struct slab_cache *c, gfp_t gfp);
 void *slabifier_alloc_node(struct slab_cache *c, gfp_t gfp, int node);
 void slabifier_free(struct slab_cache *c, void *obj);
-void slabifier_free_folio(struct slab_cache *c, struct folio *folio,
-			  void *obj);
 int slabifier_alloc_bulk(struct slab_cache *c, gfp_t gfp, size_t nr, void **p);
 void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p);
 size_t slabifier_object_size(struct slab_cache *c, const void *obj);
@@ -498,27 +496,6 @@ static inline void slab_cache_set_owner(struct slab_cache *c,
 }
 
 /**
- * __slab_cache_alloc_node() - slab_cache_alloc_node() for callers that
- *	checked the context
- * @c: the cache.
- * @gfp: gfp flags.
- * @node: the node, or %NUMA_NO_NODE.
- *
- * For layers above the framework that call might_alloc() themselves, as
- * the kernel's allocation hooks do, so that it runs once per allocation.
- *
- * Context: as @gfp allows; irq safe.
- * Return: the object or NULL.
- */
-static __always_inline void *__slab_cache_alloc_node(struct slab_cache *c,
-						     gfp_t gfp, int node)
-{
-	if (likely(c->flags & SLAB_CACHE_DIRECT))
-		return slabifier_alloc_node(c, gfp, node);
-	return c->ops->alloc_node(c, gfp, node);
-}
-
-/**
  * slab_cache_alloc_node() - allocate an object, preferably on a node
  * @c: the cache.
  * @gfp: gfp flags.
@@ -531,7 +508,9 @@ static __always_inline void *slab_cache_alloc_node(struct slab_cache *c,
 						   gfp_t gfp, int node)
 {
 	might_alloc(gfp);
-	return __slab_cache_alloc_node(c, gfp, node);
+	if (likely(c->flags & SLAB_CACHE_DIRECT))
+		return slabifier_alloc_node(c, gfp, node);
+	return c->ops->alloc_node(c, gfp, node);
 }
 
 /**
@@ -563,27 +542,6 @@ static __always_inline void slab_cache_free(struct slab_cache *c, void *obj)
 {
 	if (likely(c->flags & SLAB_CACHE_DIRECT))
 		slabifier_free(c, obj);
-	else
-		c->ops->free(c, obj);
-}
-
-/**
- * slab_cache_free_folio() - free an object whose folio the caller knows
- * @c: the cache it was allocated from.
- * @folio: virt_to_folio(@obj), which the caller looked up already.
- * @obj: the object, not NULL.
- *
- * Saves a plain chain the second lookup of the object's slab: the
- * kernel's kfree() and kmem_cache_free() find the folio first.
- *
- * Context: any; does not sleep.
- */
-static __always_inline void slab_cache_free_folio(struct slab_cache *c,
-						  struct folio *folio,
-						  void *obj)
-{
-	if (likely(c->flags & SLAB_CACHE_DIRECT))
-		slabifier_free_folio(c, folio, obj);
 	else
 		c->ops->free(c, obj);
 }

@@ -47,7 +47,7 @@ void slab_hook_free_exts(struct kmem_cache *s, struct slab *slab, void *x);
  * @flags: gfp flags of the request.
  *
  * The chain is then called without a second might_alloc()
- * (__slab_cache_alloc_node()).
+ * (slabulator_chain_alloc()).
  *
  * Context: as @flags allow.
  * Return: false if the allocation must fail (fault injection).

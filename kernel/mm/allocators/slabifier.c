@@ -42,7 +42,8 @@
  * 4. How a call flows.  Allocation takes the CPU's lock, pops the first
  *    object of the CPU free list and drops the lock: no atomic operation,
  *    no indirect call (the dispatch helpers in <linux/allocator.h> call the
- *    slabifier directly for a plain chain).  When the list is empty the
+ *    slabifier directly for a plain chain, and the kmem_cache layer inlines
+ *    the fast paths of slabifier.h).  When the list is empty the
  *    slow path takes the remote frees of the active slab in one double
  *    word update, or else replaces the active slab by a partial slab of
  *    the node, or else by a new slab, made with the CPU lock dropped.
@@ -59,10 +60,12 @@
  *    object it does not own yet (which may be freed and reused under it,
  *    hence the tid and the nofault reads) and it needs a separate slow
  *    path under local_lock anyway.  The slabifier uses local_lock_irqsave
- *    for both: on !PREEMPT_RT this is a local interrupt disable, about the
- *    cost of the unlocked cmpxchg16b, with no speculative reads, no ABA
- *    reasoning, one code path for fast and slow, and bulk operations under
- *    one lock hold; on PREEMPT_RT it is a per-CPU lock, as required there.
+ *    for both: on !PREEMPT_RT this is pushf; cli and a test and sti, as many
+ *    instructions as the unlocked cmpxchg16b with its operands and about
+ *    as many cycles (Documentation/mm/modslab.rst §6), with no speculative
+ *    reads, no ABA reasoning, one code path for fast and slow, and bulk
+ *    operations under one lock hold; on PREEMPT_RT it is a per-CPU lock,
+ *    as required there.
  *    Correctness first; the fast path is two small functions that a tid
  *    variant could replace without touching the rest.
  *
@@ -159,6 +162,7 @@
 #include <kunit/visibility.h>
 
 #include "internal.h"
+#include "slabifier.h"
 
 #ifdef MODULE_PARAM_PREFIX
 #undef MODULE_PARAM_PREFIX
@@ -172,21 +176,6 @@
 /* Flags the slabifier understands itself. */
 #define SF_FLAGS	(SLAB_HWCACHE_ALIGN | SLAB_RECLAIM_ACCOUNT |	\
 			 SLAB_NO_MERGE | SLAB_PANIC | SLAB_TYPESAFE_BY_RCU)
-
-/**
- * struct sf_cpu - a CPU's view of a cache
- * @lock: protects the fields below against this CPU; see §5.
- * @freelist: free objects of @slab that only this CPU may hand out.
- * @slab: the active slab, frozen, or NULL.
- * @slow_at: jiffies of this CPU's last slow path call, so that the flusher
- *	can tell how long the cache has been idle (§10).
- */
-struct sf_cpu {
-	local_lock_t	lock;
-	void		*freelist;
-	struct mslab	*slab;
-	unsigned long	slow_at;
-};
 
 /**
  * struct sf_node - a node's slabs of a cache
@@ -206,94 +195,6 @@ struct sf_node {
 	atomic_long_t		total_objects;
 	atomic_long_t		nr_pages;
 };
-
-/**
- * struct sf_cache - a slabifier cache
- * @c: the handle users hold.
- * @tag: what slabs record as their owner: &slab_cache_args.owner, or @c.
- * @kernel_slab: slabs carry the kernel's slab page type (a kmem_cache of
- *	MODSLAB), not the framework's own.
- * @cpu: per-CPU state.
- * @offset: offset of the free pointer in an object.
- * @objects: objects per slab.
- * @order: slabs are 2^@order pages.
- * @min_order: order of a slab when one of @order cannot be had: the
- *	smallest that holds an object, or @order for caches with hooks.
- * @min_objects: objects in a slab of @min_order.
- * @usable: usable bytes of an object.
- * @recip: reciprocal of the stride, to turn offsets into indices.
- * @stride_shift: log2 of the stride when it is a power of two (then
- *	offsets become indices by a shift), else 0.
- * @single: one object per slab: no per-CPU layer, no free lists (§6).
- * @random: with CONFIG_SLAB_FREELIST_HARDENED, the secret free pointers
- *	are stored xored with (§12).
- * @random_seq: with CONFIG_SLAB_FREELIST_RANDOM, the order in which the
- *	objects of a new slab are linked into its free list (§12); NULL for
- *	one-object slabs.
- * @min_partial: partial slabs a node keeps even when they are empty: the
- *	min_partial parameter divided by the pages of a slab, at least one.
- * @allocflags: gfp bits added to every page allocation.
- * @vmstat: the node counter the slab pages are accounted to.
- * @nr_hooks: number of @hooks.
- * @hooks: per-slab hooks of derivers.
- * @double_frees: double frees detected.
- * @invalid_frees: frees of pointers that are not objects of the cache.
- * @list: link in sf_caches.
- * @flusher: deferred work that flushes the per-CPU slabs once the cache
- *	has gone idle (§10).
- * @flusher_armed: bit 0 set while @flusher is queued or running.
- * @node: per-node state, indexed by node id.
- */
-struct sf_cache {
-	struct slab_cache	c;
-	void			*tag;
-	bool			kernel_slab;	/* slab page type, internal.h */
-
-	/* Used on every allocation and free */
-	struct sf_cpu __percpu	*cpu;
-	unsigned int		offset;
-	unsigned int		objects;
-	unsigned int		order;
-	unsigned int		min_order;
-	unsigned int		min_objects;
-	unsigned int		usable;
-	struct reciprocal_value	recip;
-	unsigned int		stride_shift;
-	bool			single;
-#ifdef CONFIG_SLAB_FREELIST_HARDENED
-	unsigned long		random;
-#endif
-
-	/* Used when slabs are made, freed or change lists */
-#ifdef CONFIG_SLAB_FREELIST_RANDOM
-	unsigned int		*random_seq;
-#endif
-	unsigned int		min_partial;
-	gfp_t			allocflags;
-	enum node_stat_item	vmstat;
-	unsigned int		nr_hooks;
-	struct slab_cache_hook	*hooks[SLAB_CACHE_MAX_HOOKS];
-
-	/* Error counters, statistics, bookkeeping */
-	atomic_long_t		double_frees;
-	atomic_long_t		invalid_frees;
-	struct list_head	list;
-	struct delayed_work	flusher;
-	unsigned long		flusher_armed;
-	struct sf_node		*node[];
-};
-
-/* The counters word of struct mslab, for computing new values. */
-union sf_counters {
-	unsigned long counters;
-	struct {
-		unsigned inuse:16;
-		unsigned objects:15;
-		unsigned frozen:1;
-	};
-};
-
-static_assert(sizeof(union sf_counters) == sizeof(unsigned long));
 
 static LIST_HEAD(sf_caches);
 static DEFINE_MUTEX(sf_caches_mutex);
@@ -436,51 +337,10 @@ EXPORT_SYMBOL_IF_KUNIT(slabifier_param_flush_interval);
  * Small helpers
  */
 
-static inline struct sf_cache *to_sf(struct slab_cache *c)
-{
-	return container_of(c, struct sf_cache, c);
-}
-
-/*
- * Free pointers (§12).  With CONFIG_SLAB_FREELIST_HARDENED the stored
- * value is the pointer xored with a secret of the cache and with the
- * byte-swapped address it is stored at.  Derivers that check free lists
- * (the debug deriver) read them through slabifier_next_free().
- */
-static inline unsigned long sf_fp_mask(struct sf_cache *sc, void *where)
-{
-#ifdef CONFIG_SLAB_FREELIST_HARDENED
-	return sc->random ^ swab((unsigned long)where);
-#else
-	return 0;
-#endif
-}
-
-static inline void *sf_get_fp(struct sf_cache *sc, void *obj)
-{
-	unsigned long *where = obj + sc->offset;
-
-	return (void *)(*where ^ sf_fp_mask(sc, where));
-}
-
-static inline void sf_set_fp(struct sf_cache *sc, void *obj, void *fp)
-{
-	unsigned long *where = obj + sc->offset;
-
-	*where = (unsigned long)fp ^ sf_fp_mask(sc, where);
-}
-
 static inline struct sf_node *sf_node_of(struct sf_cache *sc,
 					 struct mslab *slab)
 {
 	return sc->node[mslab_nid(slab)];
-}
-
-static inline union sf_counters sf_read_counters(struct mslab *slab)
-{
-	union sf_counters cnt = { .counters = READ_ONCE(slab->counters) };
-
-	return cnt;
 }
 
 static void sf_add_partial(struct sf_node *n, struct mslab *slab)
@@ -904,8 +764,8 @@ static void sf_report(struct sf_cache *sc, atomic_long_t *counter,
 			   sc->c.name, what, obj, why, (void *)ip);
 }
 
-static void sf_double_free(struct sf_cache *sc, const void *obj,
-			   unsigned long ip)
+void slabifier_report_double_free(struct sf_cache *sc, const void *obj,
+				  unsigned long ip)
 {
 	sf_report(sc, &sc->double_frees, "double free of object", obj,
 		  "already free", ip);
@@ -916,25 +776,6 @@ static void sf_double_free(struct sf_cache *sc, const void *obj,
  * of sf_lookup(), and all that bulk frees need for objects of a slab they
  * looked up before.
  */
-/*
- * Is @obj, known to lie in the pages of @slab, the start of one of its
- * objects?  The index is computed with the reciprocal of the stride, and
- * the count of objects bounds it: no need to read the slab's order.
- */
-static __always_inline bool sf_at_object(struct sf_cache *sc,
-					 struct mslab *slab, const void *obj)
-{
-	unsigned int off = (unsigned long)obj -
-			   (unsigned long)mslab_address(slab);
-	unsigned int objects = sf_read_counters(slab).objects;
-	unsigned int shift = sc->stride_shift;
-	unsigned int idx;
-
-	if (likely(shift))
-		return !(off & ((1U << shift) - 1)) && (off >> shift) < objects;
-	idx = reciprocal_divide(off, sc->recip);
-	return idx < objects && idx * sc->c.size == off;
-}
 
 static inline bool sf_in_slab(struct sf_cache *sc, struct mslab *slab,
 			      const void *obj)
@@ -988,7 +829,7 @@ static struct mslab *sf_lookup(struct sf_cache *sc, const void *obj,
  * One-object slabs (§6)
  */
 
-static void *sf_alloc_single(struct sf_cache *sc, gfp_t gfp, int node)
+void *slabifier_alloc_single(struct sf_cache *sc, gfp_t gfp, int node)
 {
 	int nid = node == NUMA_NO_NODE ? numa_mem_id() : node;
 	struct sf_node *n = sc->node[nid];
@@ -1014,7 +855,7 @@ static void *sf_alloc_single(struct sf_cache *sc, gfp_t gfp, int node)
 	return mslab_address(slab);
 }
 
-static void sf_free_single(struct sf_cache *sc, struct mslab *slab,
+void slabifier_free_single(struct sf_cache *sc, struct mslab *slab,
 			   void *obj, unsigned long ip)
 {
 	struct sf_node *n = sf_node_of(sc, slab);
@@ -1023,7 +864,7 @@ static void sf_free_single(struct sf_cache *sc, struct mslab *slab,
 	spin_lock_irqsave(&n->list_lock, flags);
 	if (unlikely(!slab->inuse)) {
 		spin_unlock_irqrestore(&n->list_lock, flags);
-		sf_double_free(sc, obj, ip);
+		slabifier_report_double_free(sc, obj, ip);
 		return;
 	}
 	slab->inuse = 0;
@@ -1230,7 +1071,7 @@ load:
  * stack frame: entered with the CPU lock held (@flags), returns with it
  * dropped and the deferred work done.
  */
-static noinline void *sf_alloc_slowpath(struct sf_cache *sc, gfp_t gfp,
+noinline void *slabifier_alloc_slowpath(struct sf_cache *sc, gfp_t gfp,
 					int node, unsigned long flags)
 {
 	struct sf_later later = SF_LATER_INIT(later);
@@ -1242,36 +1083,27 @@ static noinline void *sf_alloc_slowpath(struct sf_cache *sc, gfp_t gfp,
 	return obj;
 }
 
-/*
- * The fast path: pop the CPU free list.  The caller checked the context
- * (might_alloc(), see slab_cache_alloc_node()).
+/**
+ * slabifier_node_hint() - the node an allocation asking for @node goes to
+ * @c: the cache.
+ * @node: a node id, not %NUMA_NO_NODE.
+ *
+ * Context: any.
+ * Return: @node, or %NUMA_NO_NODE for an id that is no node (reported
+ * once), a node without memory, or a chain bound to a node (which decides
+ * alone where its slabs are).
  */
-static __always_inline void *sf_alloc(struct sf_cache *sc, gfp_t gfp,
-				      int node)
+int slabifier_node_hint(struct slab_cache *c, int node)
 {
-	unsigned long flags;
-	struct sf_cpu *c;
-	void *obj;
-
-	if (unlikely(sc->single)) {
-		obj = sf_alloc_single(sc, gfp, node);
-		goto out;
+	if (unlikely(node < 0 || node >= nr_node_ids)) {
+		pr_warn_once("cache %s: allocation on node %d, which does not exist; using any node\n",
+			     c->name, node);
+		return NUMA_NO_NODE;
 	}
-
-	local_lock_irqsave(&sc->cpu->lock, flags);
-	c = this_cpu_ptr(sc->cpu);
-	obj = c->freelist;
-	if (unlikely(!obj || (node != NUMA_NO_NODE &&
-			      mslab_nid(c->slab) != node))) {
-		obj = sf_alloc_slowpath(sc, gfp, node, flags);
-		goto out;
-	}
-	c->freelist = sf_get_fp(sc, obj);
-	local_unlock_irqrestore(&sc->cpu->lock, flags);
-out:
-	if (unlikely(gfp & __GFP_ZERO) && obj)
-		memset(obj, 0, sc->c.object_size);
-	return obj;
+	if (!node_state(node, N_NORMAL_MEMORY) ||
+	    (c->page_allocator->traits & PAGE_ALLOCATOR_NODE_BOUND))
+		return NUMA_NO_NODE;
+	return node;
 }
 
 /**
@@ -1300,19 +1132,7 @@ EXPORT_SYMBOL_GPL(slabifier_alloc);
  */
 void *slabifier_alloc_node(struct slab_cache *c, gfp_t gfp, int node)
 {
-	if (unlikely(node != NUMA_NO_NODE)) {
-		if (unlikely(node < 0 || node >= nr_node_ids)) {
-			pr_warn_once("cache %s: allocation on node %d, which does not exist; using any node\n",
-				     c->name, node);
-			node = NUMA_NO_NODE;
-		} else if (!node_state(node, N_NORMAL_MEMORY) ||
-			   (c->page_allocator->traits &
-			    PAGE_ALLOCATOR_NODE_BOUND)) {
-			/* A bound chain decides where its slabs are */
-			node = NUMA_NO_NODE;
-		}
-	}
-	return sf_alloc(to_sf(c), gfp, node);
+	return sf_alloc_node(c, gfp, node);
 }
 EXPORT_SYMBOL_GPL(slabifier_alloc_node);
 
@@ -1412,7 +1232,7 @@ static struct mslab *sf_free_remote_locked(struct sf_cache *sc,
 		old = sf_read_counters(slab);
 		if (sf_chain_double_free(sc, head, cnt, prior, old)) {
 			spin_unlock_irqrestore(&n->list_lock, flags);
-			sf_double_free(sc, head, ip);
+			slabifier_report_double_free(sc, head, ip);
 			return NULL;
 		}
 		new = old;
@@ -1453,7 +1273,7 @@ static struct mslab *sf_free_remote(struct sf_cache *sc, struct mslab *slab,
 		prior = READ_ONCE(slab->freelist);
 		old = sf_read_counters(slab);
 		if (sf_chain_double_free(sc, head, cnt, prior, old)) {
-			sf_double_free(sc, head, ip);
+			slabifier_report_double_free(sc, head, ip);
 			return NULL;
 		}
 		new = old;
@@ -1485,9 +1305,9 @@ static __always_inline bool sf_free_cpu(struct sf_cache *sc, struct sf_cpu *c,
  * A free into a slab other than the CPU's active one (§4), out of line:
  * entered with the CPU lock held (@flags), returns with it dropped.
  */
-static noinline void sf_free_remote_path(struct sf_cache *sc,
-					 struct mslab *slab, void *obj,
-					 unsigned long flags, unsigned long ip)
+noinline void slabifier_free_remote_path(struct sf_cache *sc,
+					struct mslab *slab, void *obj,
+					unsigned long flags, unsigned long ip)
 {
 	struct mslab *empty;
 
@@ -1498,39 +1318,11 @@ static noinline void sf_free_remote_path(struct sf_cache *sc,
 }
 
 /* Report a free of @obj that sf_lookup() or sf_slab_index() refused. */
-static noinline void sf_invalid_free(struct sf_cache *sc, const void *obj,
-				     const char *why, unsigned long ip)
+noinline void slabifier_report_invalid_free(struct sf_cache *sc,
+					    const void *obj, const char *why,
+					    unsigned long ip)
 {
 	sf_report(sc, &sc->invalid_frees, "free of", obj, why, ip);
-}
-
-/* Free @obj of @slab, which was checked to be a slab of @sc holding it. */
-static __always_inline void sf_free_slab(struct sf_cache *sc,
-					 struct mslab *slab, void *obj,
-					 unsigned long ip)
-{
-	unsigned long flags;
-	struct sf_cpu *c;
-
-	if (unlikely(sc->single)) {
-		sf_free_single(sc, slab, obj, ip);
-		return;
-	}
-
-	local_lock_irqsave(&sc->cpu->lock, flags);
-	c = this_cpu_ptr(sc->cpu);
-	if (unlikely(slab != c->slab)) {
-		sf_free_remote_path(sc, slab, obj, flags, ip);
-		return;
-	}
-	if (unlikely(obj == c->freelist)) {
-		local_unlock_irqrestore(&sc->cpu->lock, flags);
-		sf_double_free(sc, obj, ip);
-		return;
-	}
-	sf_set_fp(sc, obj, c->freelist);
-	c->freelist = obj;
-	local_unlock_irqrestore(&sc->cpu->lock, flags);
 }
 
 /* Free @obj, whatever it is: look its slab up and check it first. */
@@ -1543,7 +1335,7 @@ static void sf_free(struct sf_cache *sc, void *obj, unsigned long ip)
 		return;
 	slab = sf_lookup(sc, obj, &why);
 	if (unlikely(!slab)) {
-		sf_invalid_free(sc, obj, why, ip);
+		slabifier_report_invalid_free(sc, obj, why, ip);
 		return;
 	}
 	sf_free_slab(sc, slab, obj, ip);
@@ -1562,45 +1354,6 @@ void slabifier_free(struct slab_cache *c, void *obj)
 	sf_free(to_sf(c), obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(slabifier_free);
-
-/**
- * slabifier_free_folio() - free an object of a slabifier cache, its folio
- *	known
- * @c: the cache.
- * @folio: virt_to_folio(@obj).
- * @obj: the object, not NULL.
- *
- * The caller found @folio from @obj, so @obj lies in it: only the owner of
- * the slab and the object's place in it are checked, as slabifier_free()
- * checks them.
- *
- * Context: any; irq safe; does not sleep.
- */
-void slabifier_free_folio(struct slab_cache *c, struct folio *folio,
-			  void *obj)
-{
-	struct sf_cache *sc = to_sf(c);
-	struct mslab *slab = folio_mslab(folio);
-	const char *why;
-
-	if (unlikely(!mslab_folio_test(folio))) {
-		why = "not in a slab of the framework";
-		goto invalid;
-	}
-	if (unlikely(READ_ONCE(slab->cache) != sc->tag)) {
-		why = "an object of another cache";
-		goto invalid;
-	}
-	if (unlikely(!sf_at_object(sc, slab, obj))) {
-		why = "not the start of an object";
-		goto invalid;
-	}
-	sf_free_slab(sc, slab, obj, _RET_IP_);
-	return;
-invalid:
-	sf_invalid_free(sc, obj, why, _RET_IP_);
-}
-EXPORT_SYMBOL_GPL(slabifier_free_folio);
 
 /* sf_lookup(), with a slab @hint checked first by offset alone */
 static struct mslab *sf_lookup_hint(struct sf_cache *sc, struct mslab *hint,
@@ -1653,7 +1406,7 @@ void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 		}
 		if (slab == cpu->slab) {
 			if (unlikely(!sf_free_cpu(sc, cpu, obj)))
-				sf_double_free(sc, obj, _RET_IP_);
+				slabifier_report_double_free(sc, obj, _RET_IP_);
 			continue;
 		}
 		head = obj;

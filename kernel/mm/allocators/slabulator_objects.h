@@ -7,9 +7,10 @@
  *	kmem_cache / kmalloc entry point	finds the cache (and, to
  *						free, the slab: once)
  *	  slab_hooks.h				the kernel's hooks
- *	    <linux/allocator.h> helpers		the cache's chain: the
- *						slabifier directly, or the
- *						methods of its derivers
+ *	    slabifier.h / the chain's methods	the cache's chain: the
+ *						slabifier's fast path
+ *						inline for a plain chain,
+ *						else its derivers' methods
  *
  * Nothing below calls back up: a memcg charge that fails is undone here.
  */
@@ -21,9 +22,31 @@
 
 #include "../slab.h"
 #include "slab_hooks.h"
+#include "slabifier.h"
 
 void *slabulator_uncharged(struct kmem_cache *s, size_t nr, void **p);
 void slabulator_uncharged_one(struct kmem_cache *s, void *obj);
+
+/*
+ * The chain of a cache: a plain slabifier chain inline, the others
+ * through their methods.  The caller checked the context (might_alloc()).
+ */
+static __always_inline void *slabulator_chain_alloc(struct slab_cache *c,
+						    gfp_t gfp, int node)
+{
+	if (likely(c->flags & SLAB_CACHE_DIRECT))
+		return sf_alloc_node(c, gfp, node);
+	return c->ops->alloc_node(c, gfp, node);
+}
+
+static __always_inline void slabulator_chain_free(struct slab_cache *c,
+						  struct folio *folio, void *x)
+{
+	if (likely(c->flags & SLAB_CACHE_DIRECT))
+		sf_free_folio(to_sf(c), folio, x, _RET_IP_);
+	else
+		c->ops->free(c, x);
+}
 
 /**
  * slabulator_alloc_lru() - allocate an object of a kmem_cache
@@ -49,8 +72,8 @@ static __always_inline void *slabulator_alloc_lru(struct kmem_cache *s,
 	obj = slab_hook_kfence_alloc(s, orig_size, flags);
 	if (likely(!obj)) {
 		/* slab_hook_pre_alloc() did might_alloc() */
-		obj = __slab_cache_alloc_node(s->cache,
-					      slab_hook_chain_gfp(flags), node);
+		obj = slabulator_chain_alloc(s->cache,
+					     slab_hook_chain_gfp(flags), node);
 		if (unlikely(!obj))
 			return NULL;
 		init = slab_want_init_on_alloc(flags, s) ||
@@ -91,7 +114,7 @@ static __always_inline void slabulator_free(struct kmem_cache *s,
 					    struct slab *slab, void *x)
 {
 	if (likely(slab_hook_free(s, slab, x)))
-		slab_cache_free_folio(s->cache, slab_folio(slab), x);
+		slabulator_chain_free(s->cache, slab_folio(slab), x);
 }
 
 #endif /* MM_ALLOCATORS_SLABULATOR_OBJECTS_H */
