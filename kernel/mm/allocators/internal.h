@@ -267,6 +267,8 @@ int slabifier_param_set(const char *name, const char *val);
 unsigned int slabifier_param_max_order(void);
 unsigned int slabifier_param_min_partial(void);
 unsigned int slabifier_param_flush_interval(void);
+unsigned int slabifier_calc_min_partial(unsigned int pages, unsigned int order,
+					unsigned int objects);
 bool slabifier_flusher_armed(struct slab_cache *c);
 
 #endif /* MM_ALLOCATORS_INTERNAL_H */

@@ -777,17 +777,20 @@ void slabifier_report_double_free(struct sf_cache *sc, const void *obj,
  * looked up before.
  */
 
+/* The bytes a slab's objects span from its first byte */
+static inline unsigned long sf_span(struct sf_cache *sc, struct mslab *slab)
+{
+	return (unsigned long)sf_read_counters(slab).objects * sc->c.size;
+}
+
 static inline bool sf_in_slab(struct sf_cache *sc, struct mslab *slab,
 			      const void *obj)
 {
 	unsigned long off = (unsigned long)obj -
 			    (unsigned long)mslab_address(slab);
-	unsigned int objects = sf_read_counters(slab).objects;
 
 	/* Bounded by the objects, not the order: no second struct page */
-	if (off >= (unsigned long)objects * sc->c.size)
-		return false;
-	return sf_at_object(sc, slab, obj);
+	return off < sf_span(sc, slab) && sf_object_offset(sc, off);
 }
 
 /*
@@ -1159,8 +1162,8 @@ int slabifier_alloc_bulk(struct slab_cache *c, gfp_t gfp, size_t nr, void **p)
 
 	might_alloc(gfp);
 	local_lock_irqsave(&sc->cpu->lock, flags);
+	cpu = this_cpu_ptr(sc->cpu);
 	for (i = 0; i < nr; i++) {
-		cpu = this_cpu_ptr(sc->cpu);
 		p[i] = cpu->freelist;
 		if (likely(p[i])) {
 			cpu->freelist = sf_get_fp(sc, p[i]);
@@ -1170,6 +1173,8 @@ int slabifier_alloc_bulk(struct slab_cache *c, gfp_t gfp, size_t nr, void **p)
 				     true);
 		if (unlikely(!p[i]))
 			break;
+		/* The slow path may have dropped the lock: another CPU */
+		cpu = this_cpu_ptr(sc->cpu);
 	}
 	local_unlock_irqrestore(&sc->cpu->lock, flags);
 	sf_later_run(sc, &later);
@@ -1355,15 +1360,6 @@ void slabifier_free(struct slab_cache *c, void *obj)
 }
 EXPORT_SYMBOL_GPL(slabifier_free);
 
-/* sf_lookup(), with a slab @hint checked first by offset alone */
-static struct mslab *sf_lookup_hint(struct sf_cache *sc, struct mslab *hint,
-				    const void *obj, const char **why)
-{
-	if (hint && sf_in_slab(sc, hint, obj))
-		return hint;
-	return sf_lookup(sc, obj, why);
-}
-
 /**
  * slabifier_free_bulk() - free several objects
  * @c: the cache.
@@ -1376,7 +1372,9 @@ void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 {
 	struct sf_cache *sc = to_sf(c);
 	struct mslab *slab, *next = NULL, *empty;
-	void *head, *tail, *obj;
+	unsigned long off, span, cpu_span = 0;
+	void *head, *tail, *obj, *base;
+	void *cpu_base = NULL;
 	LIST_HEAD(discard);
 	unsigned long flags;
 	struct sf_cpu *cpu;
@@ -1392,12 +1390,24 @@ void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 	/* One lock hold; objects of one slab in a row go back in one update */
 	local_lock_irqsave(&sc->cpu->lock, flags);
 	cpu = this_cpu_ptr(sc->cpu);
+	/* The active slab does not change under the lock: bound it once */
+	if (cpu->slab) {
+		cpu_base = mslab_address(cpu->slab);
+		cpu_span = sf_span(sc, cpu->slab);
+	}
 	while (i < nr) {
 		obj = p[i++];
 		if (!obj)
 			continue;
+		off = (unsigned long)obj - (unsigned long)cpu_base;
+		if (!next && off < cpu_span && sf_object_offset(sc, off)) {
+			if (unlikely(!sf_free_cpu(sc, cpu, obj)))
+				slabifier_report_double_free(sc, obj,
+							     _RET_IP_);
+			continue;
+		}
 		/* The run before may have looked this object up already */
-		slab = next ?: sf_lookup_hint(sc, cpu->slab, obj, &why);
+		slab = next ?: sf_lookup(sc, obj, &why);
 		next = NULL;
 		if (unlikely(!slab)) {
 			sf_report(sc, &sc->invalid_frees, "free of", obj, why,
@@ -1406,14 +1416,18 @@ void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 		}
 		if (slab == cpu->slab) {
 			if (unlikely(!sf_free_cpu(sc, cpu, obj)))
-				slabifier_report_double_free(sc, obj, _RET_IP_);
+				slabifier_report_double_free(sc, obj,
+							     _RET_IP_);
 			continue;
 		}
 		head = obj;
 		tail = obj;
 		cnt = 1;
+		base = mslab_address(slab);
+		span = sf_span(sc, slab);
 		while (i < nr && p[i] && p[i] != head) {
-			if (!sf_in_slab(sc, slab, p[i])) {
+			off = (unsigned long)p[i] - (unsigned long)base;
+			if (off >= span || !sf_object_offset(sc, off)) {
 				next = sf_lookup(sc, p[i], &why);
 				if (next != slab)
 					break;
@@ -1936,18 +1950,30 @@ static unsigned int sf_calc_order(unsigned int stride)
 }
 
 /*
- * Empty slabs a node keeps for a busy cache: as many pages' worth whatever
- * the slab size, so that a cache of 32 KiB slabs does not sit on 160 KiB
- * of empty ones where a cache of 4 KiB slabs keeps 20 KiB.  At least one,
- * unless the parameter is 0: a cache that empties and refills one slab
- * should not hit the page allocator each time.
+ * Empty slabs a node keeps for a busy cache.  By pages, whatever the slab
+ * size, so that a cache of 32 KiB slabs does not sit on 160 KiB of empty
+ * ones where a cache of 4 KiB slabs keeps 20 KiB; but enough for a burst
+ * of SF_BURST objects (a NAPI poll's worth, a bulk call of that size),
+ * up to SF_BURST_SLABS slabs, so that a cache of large objects
+ * that a burst empties and refills does not go back to the page
+ * allocator for each slab.  At least one, unless the parameter is 0.  An
+ * idle cache gives them all back (§10): this costs memory only while the
+ * cache is in use.
  */
-static unsigned int sf_calc_min_partial(unsigned int order)
-{
-	unsigned int pages = READ_ONCE(sf_min_partial);
+#define SF_BURST	64
+#define SF_BURST_SLABS	10
 
-	return pages ? max(1U, pages >> order) : 0;
+unsigned int slabifier_calc_min_partial(unsigned int pages, unsigned int order,
+					unsigned int objects)
+{
+	unsigned int by_burst;
+
+	if (!pages)
+		return 0;
+	by_burst = min(DIV_ROUND_UP(SF_BURST, objects), SF_BURST_SLABS);
+	return max3(1U, pages >> order, by_burst);
 }
+EXPORT_SYMBOL_IF_KUNIT(slabifier_calc_min_partial);
 
 static int sf_layout(struct sf_cache *sc, const char *name, unsigned int size,
 		     const struct slab_cache_args *args)
@@ -2100,7 +2126,8 @@ static struct slab_cache *slabifier_create(struct slab_allocator *sa,
 		sc->node[nid] = n;
 	}
 
-	sc->min_partial = sf_calc_min_partial(sc->order);
+	sc->min_partial = slabifier_calc_min_partial(READ_ONCE(sf_min_partial),
+						     sc->order, sc->objects);
 	if (args->flags & SLAB_RECLAIM_ACCOUNT) {
 		sc->allocflags = __GFP_RECLAIMABLE;
 		sc->vmstat = NR_SLAB_RECLAIMABLE_B;

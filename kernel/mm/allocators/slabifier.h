@@ -62,7 +62,9 @@ struct sf_cpu {
  *	objects of a new slab are linked into its free list (§12); NULL for
  *	one-object slabs.
  * @min_partial: partial slabs a node keeps even when they are empty: the
- *	min_partial parameter divided by the pages of a slab, at least one.
+ *	min_partial parameter divided by the pages of a slab, or enough
+ *	for a burst of objects (slabifier_calc_min_partial()), at least
+ *	one.
  * @allocflags: gfp bits added to every page allocation.
  * @vmstat: the node counter the slab pages are accounted to.
  * @nr_hooks: number of @hooks.
@@ -172,6 +174,17 @@ static inline union sf_counters sf_read_counters(struct mslab *slab)
  * objects?  The index is computed with the reciprocal of the stride, and
  * the count of objects bounds it: no need to read the slab's order.
  */
+/* Is @off, an offset within a slab's objects, the start of one? */
+static __always_inline bool sf_object_offset(struct sf_cache *sc,
+					     unsigned int off)
+{
+	unsigned int shift = sc->stride_shift;
+
+	if (likely(shift))
+		return !(off & ((1U << shift) - 1));
+	return reciprocal_divide(off, sc->recip) * sc->c.size == off;
+}
+
 static __always_inline bool sf_at_object(struct sf_cache *sc,
 					 struct mslab *slab, const void *obj)
 {

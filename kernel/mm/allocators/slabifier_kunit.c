@@ -668,8 +668,9 @@ static void slabifier_empty_slabs_given_back(struct kunit *test)
 }
 
 /*
- * The empty slabs a node keeps are bounded in pages, not in slabs: a cache
- * of large slabs keeps fewer of them, but always one.
+ * The empty slabs a node keeps are bounded in pages, not in slabs, but
+ * hold a burst of objects: a cache of large slabs keeps fewer of them, but
+ * enough for 64 objects (at most ten slabs), and always one.
  */
 static void slabifier_empty_slabs_kept_by_pages(struct kunit *test)
 {
@@ -684,10 +685,16 @@ static void slabifier_empty_slabs_kept_by_pages(struct kunit *test)
 	for (k = 0; k < ARRAY_SIZE(kept_sizes); k++) {
 		c = mk(test, &t->pa, kept_sizes[k], NULL);
 		st = stats(c);
-		KUNIT_EXPECT_LE(test, st.min_partial << st.order,
-				max(pages, 1U << st.order));
-		if (pages)
+		KUNIT_EXPECT_EQ(test, st.min_partial,
+				slabifier_calc_min_partial(pages, st.order,
+							   st.objs_per_slab));
+		if (pages) {
 			KUNIT_EXPECT_GE(test, st.min_partial, 1U);
+			KUNIT_EXPECT_LE(test, st.min_partial,
+					max(pages >> st.order, 10U));
+			KUNIT_EXPECT_GE(test, st.min_partial * st.objs_per_slab,
+					min(64U, 10 * st.objs_per_slab));
+		}
 		nr = 3 * (st.min_partial + 2) * st.objs_per_slab;
 		p = objarray(test, nr);
 		for (i = 0; i < nr; i++) {
@@ -917,6 +924,19 @@ static void slabifier_double_free_remote(struct kunit *test)
 /*
  * One object per slab
  */
+
+/* The rule, by its cases: pages, a burst of 64 objects, one, none */
+static void slabifier_min_partial_rule(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(5, 0, 512), 5U);
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(5, 0, 16), 5U);
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(5, 1, 16), 4U);
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(5, 3, 8), 8U);
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(5, 3, 1), 10U);
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(64, 0, 512), 64U);
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(1, 0, 512), 1U);
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(0, 3, 8), 0U);
+}
 
 static void slabifier_single_object_slabs(struct kunit *test)
 {
@@ -1733,6 +1753,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_invalid_frees),
 	KUNIT_CASE(slabifier_double_free_active),
 	KUNIT_CASE(slabifier_double_free_remote),
+	KUNIT_CASE(slabifier_min_partial_rule),
 	KUNIT_CASE(slabifier_single_object_slabs),
 	KUNIT_CASE(slabifier_gfp_atomic),
 	KUNIT_CASE(slabifier_hooks_per_slab),
