@@ -1209,11 +1209,13 @@ static bool sf_chain_double_free(struct sf_cache *sc, void *head,
 
 	if (unlikely(old.inuse < cnt))
 		return true;
-	for (i = 0; i < cnt; i++, obj = sf_get_fp(sc, obj)) {
+	/* The last object's free pointer is not set yet: do not decode it */
+	for (i = 1; ; i++, obj = sf_get_fp(sc, obj)) {
 		if (unlikely(obj == prior))
 			return true;
+		if (i == cnt)
+			return false;
 	}
-	return false;
 }
 
 /*

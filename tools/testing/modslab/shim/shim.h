@@ -128,6 +128,7 @@ typedef struct { long counter; } atomic_long_t;
 #define min_t(t, a, b)	({ t _a = (a); t _b = (b); _a < _b ? _a : _b; })
 #define swap(a, b)	do { __typeof__(a) _t = (a); (a) = (b); (b) = _t; } while (0)
 #define max_t(t, a, b)	({ t _a = (a); t _b = (b); _a > _b ? _a : _b; })
+#define max3(a, b, c)	max(max(a, b), c)
 #define clamp(v, lo, hi) min(max(v, lo), hi)
 
 #define __ALIGN_MASK(x, m)	(((x) + (m)) & ~(m))
