@@ -451,40 +451,46 @@ int kmem_cache_alloc_bulk_noprof(struct kmem_cache *s, gfp_t flags,
 }
 EXPORT_SYMBOL(kmem_cache_alloc_bulk_noprof);
 
-/* The cache of a slab object for kfree_bulk(), NULL for anything else. */
-static struct kmem_cache *kfree_bulk_cache(const void *x)
-{
-	struct folio *folio;
-
-	if (unlikely(ZERO_OR_NULL_PTR(x)))
-		return NULL;
-	folio = virt_to_folio(x);
-	return folio_test_slab(folio) ? folio_slab(folio)->slab_cache : NULL;
-}
-
 /*
- * kfree_bulk(): every object names its own cache.  A run of objects of one
- * cache (the usual case: kvfree_rcu() batches by size) goes to the chain
- * in one bulk call; anything else goes through kfree().
+ * kfree_bulk(), which is kmem_cache_free_bulk(NULL, ...): every object
+ * names its own cache.  A run of objects of one cache (the usual case:
+ * kvfree_rcu() batches by size) goes to its chain in one bulk call;
+ * anything that is not a slab object goes through kfree() on its own.
  */
 static void kfree_bulk_runs(size_t size, void **p)
 {
-	struct kmem_cache *s;
-	size_t i, j;
+	struct kmem_cache *run = NULL;	/* the cache of p[start..i - 1] */
+	struct kmem_cache *c;
+	size_t i, start = 0;
+	struct slab *slab;
 
-	for (i = 0; i < size; i = j) {
-		s = kfree_bulk_cache(p[i]);
-		for (j = i + 1; s && j < size && kfree_bulk_cache(p[j]) == s; j++)
-			;
-		if (s && j - i > 1)
-			kmem_cache_free_bulk(s, j - i, p + i);
-		else
+	for (i = 0; i < size; i++) {
+		slab = NULL;
+		if (likely(!ZERO_OR_NULL_PTR(p[i])))
+			slab = virt_to_slab(p[i]);
+		if (unlikely(!slab)) {
 			kfree(p[i]);
+			p[i] = NULL;
+			continue;
+		}
+		c = slab->slab_cache;
+		if (unlikely(c != run)) {
+			if (run)
+				slab_cache_free_bulk(run->cache, i - start,
+						     p + start);
+			run = c;
+			start = i;
+		}
+		if (!slab_hook_free(c, slab, p[i]))
+			p[i] = NULL;
 	}
+	if (run)
+		slab_cache_free_bulk(run->cache, size - start, p + start);
 }
 
 void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 {
+	struct slab *slab;
 	size_t i;
 
 	if (!s) {
@@ -492,8 +498,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 		return;
 	}
 	for (i = 0; i < size; i++) {
-		struct slab *slab = NULL;
-
+		slab = NULL;
 		if (likely(!ZERO_OR_NULL_PTR(p[i])))
 			slab = virt_to_slab(p[i]);
 		if (unlikely(!slab || slab->slab_cache != s)) {
