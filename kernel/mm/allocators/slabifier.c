@@ -1362,6 +1362,32 @@ void slabifier_free(struct slab_cache *c, void *obj)
 }
 EXPORT_SYMBOL_GPL(slabifier_free);
 
+/*
+ * Push the objects at the start of @p that belong to the CPU's active
+ * slab (its first byte @base, its objects @span bytes) onto the CPU free
+ * list, up to the first that does not (or is NULL, or at the head of the
+ * list: a double free for the caller to report).  Returns how many.
+ */
+static __always_inline size_t sf_free_bulk_cpu(struct sf_cache *sc,
+					       struct sf_cpu *cpu, void *base,
+					       unsigned long span, void **p,
+					       size_t nr)
+{
+	void *fl = cpu->freelist;
+	unsigned long off;
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		off = (unsigned long)p[i] - (unsigned long)base;
+		if (off >= span || !sf_object_offset(sc, off) || p[i] == fl)
+			break;
+		sf_set_fp(sc, p[i], fl);
+		fl = p[i];
+	}
+	cpu->freelist = fl;
+	return i;
+}
+
 /**
  * slabifier_free_bulk() - free several objects
  * @c: the cache.
@@ -1398,16 +1424,15 @@ void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 		cpu_span = sf_span(sc, cpu->slab);
 	}
 	while (i < nr) {
+		if (!next) {
+			i += sf_free_bulk_cpu(sc, cpu, cpu_base, cpu_span,
+					      p + i, nr - i);
+			if (i == nr)
+				break;
+		}
 		obj = p[i++];
 		if (!obj)
 			continue;
-		off = (unsigned long)obj - (unsigned long)cpu_base;
-		if (!next && off < cpu_span && sf_object_offset(sc, off)) {
-			if (unlikely(!sf_free_cpu(sc, cpu, obj)))
-				slabifier_report_double_free(sc, obj,
-							     _RET_IP_);
-			continue;
-		}
 		/* The run before may have looked this object up already */
 		slab = next ?: sf_lookup(sc, obj, &why);
 		next = NULL;
@@ -2029,7 +2054,7 @@ static int sf_layout(struct sf_cache *sc, const char *name, unsigned int size,
 			    MSLAB_MAX_OBJECTS);
 	sc->single = sc->objects == 1;
 	sc->recip = reciprocal_value(stride);
-	sc->stride_shift = is_power_of_2(stride) ? ilog2(stride) : 0;
+	sc->stride_mask = is_power_of_2(stride) ? stride - 1 : 0;
 	return 0;
 }
 

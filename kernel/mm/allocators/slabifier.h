@@ -53,8 +53,8 @@ struct sf_cpu {
  * @min_objects: objects in a slab of @min_order.
  * @usable: usable bytes of an object.
  * @recip: reciprocal of the stride, to turn offsets into indices.
- * @stride_shift: log2 of the stride when it is a power of two (then
- *	offsets become indices by a shift), else 0.
+ * @stride_mask: the stride less one when it is a power of two (an
+ *	offset is then an object's if it has none of these bits), else 0.
  * @single: one object per slab: no per-CPU layer, no free lists (§6).
  * @random: with CONFIG_SLAB_FREELIST_HARDENED, the secret free pointers
  *	are stored xored with (§12).
@@ -91,7 +91,7 @@ struct sf_cache {
 	unsigned int		min_objects;
 	unsigned int		usable;
 	struct reciprocal_value	recip;
-	unsigned int		stride_shift;
+	unsigned int		stride_mask;
 	bool			single;
 #ifdef CONFIG_SLAB_FREELIST_HARDENED
 	unsigned long		random;
@@ -178,10 +178,10 @@ static inline union sf_counters sf_read_counters(struct mslab *slab)
 static __always_inline bool sf_object_offset(struct sf_cache *sc,
 					     unsigned int off)
 {
-	unsigned int shift = sc->stride_shift;
+	unsigned int mask = sc->stride_mask;
 
-	if (likely(shift))
-		return !(off & ((1U << shift) - 1));
+	if (likely(mask))
+		return !(off & mask);
 	return reciprocal_divide(off, sc->recip) * sc->c.size == off;
 }
 
@@ -190,14 +190,9 @@ static __always_inline bool sf_at_object(struct sf_cache *sc,
 {
 	unsigned int off = (unsigned long)obj -
 			   (unsigned long)mslab_address(slab);
-	unsigned int objects = sf_read_counters(slab).objects;
-	unsigned int shift = sc->stride_shift;
-	unsigned int idx;
 
-	if (likely(shift))
-		return !(off & ((1U << shift) - 1)) && (off >> shift) < objects;
-	idx = reciprocal_divide(off, sc->recip);
-	return idx < objects && idx * sc->c.size == off;
+	return off < sf_read_counters(slab).objects * sc->c.size &&
+	       sf_object_offset(sc, off);
 }
 
 void *slabifier_alloc_single(struct sf_cache *sc, gfp_t gfp, int node);
