@@ -161,17 +161,16 @@ static int __init kmalloc_dma_late(void)
 late_initcall(kmalloc_dma_late);
 
 /*
- * kmalloc_cache_for - the cache of a kmalloc request, making a DMA cache
+ * kmalloc_dma_cache_for - the DMA cache of a kmalloc request, making it
  * if it is the first of its size.  NULL means: serve it with whole pages.
  */
-static struct kmem_cache *kmalloc_cache_for(size_t size, kmem_buckets *b,
-					    gfp_t flags, unsigned long caller)
+static noinline struct kmem_cache *kmalloc_dma_cache_for(size_t size,
+							 gfp_t flags,
+							 unsigned long caller)
 {
-	struct kmem_cache *s = kmalloc_slab(size, b, flags, caller);
+	struct kmem_cache *s;
 	unsigned int idx;
 
-	if (likely(s))
-		return s;
 	if (!IS_ENABLED(CONFIG_ZONE_DMA) ||
 	    kmalloc_type(flags, caller) != KMALLOC_DMA)
 		return NULL;
@@ -191,6 +190,18 @@ static struct kmem_cache *kmalloc_cache_for(size_t size, kmem_buckets *b,
 	if (slab_state >= FULL)
 		schedule_work(&kmalloc_dma_work);
 	return NULL;
+}
+
+/* The cache of a kmalloc request: the array's, inline, or a DMA cache. */
+static __always_inline struct kmem_cache *
+kmalloc_cache_for(size_t size, kmem_buckets *b, gfp_t flags,
+		  unsigned long caller)
+{
+	struct kmem_cache *s = kmalloc_slab(size, b, flags, caller);
+
+	if (likely(s))
+		return s;
+	return kmalloc_dma_cache_for(size, flags, caller);
 }
 
 static __always_inline void *kmalloc_node_caller(size_t size, kmem_buckets *b,
