@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 CONFIG ?= modslab
 
-.PHONY: distro-config help deps tree save-patches kunit kernel boot rootfs debian-boot lint fuzz check check-full run bench stress patches clean distclean
+.PHONY: distro-config help deps tree save-patches kunit kernel boot rootfs debian-boot lint fuzz check check-full run bench bench-debian stress patches clean distclean
 
 help:
 	@sed -n 's/^## //p' README.md
@@ -54,6 +54,9 @@ run: deps
 
 bench: deps
 	@$(S)/bench.sh
+
+bench-debian: tree
+	@$(S)/bench-debian.sh
 
 stress: deps
 	@$(S)/stress.sh
