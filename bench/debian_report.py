@@ -240,11 +240,13 @@ def debian_section(raw, report):
     names = []
     for d in good["modslab+distro"] + good["slub+distro"]:
         names += [n for n in d["wl"] if n not in names]
-    md += ["Workloads (emulator time; ratio MODSLAB/SLUB of the medians; "
-           "**worse**: MODSLAB below SLUB beyond the min..max of both):", "",
-           "| workload | unit | " + head + " | MODSLAB/SLUB |",
-           "|---|---|" + "---|" * (len(cols) + 1)]
-    rel_rows, peaks = [], []
+    md += ["Workloads (emulator time; ratio MODSLAB/SLUB of the medians, "
+           "and of the best rounds (highest ops/s, shortest time), which "
+           "another load on the host disturbed least; **worse**: MODSLAB "
+           "below SLUB beyond the min..max of both):", "",
+           "| workload | unit | " + head + " | MODSLAB/SLUB | best/best |",
+           "|---|---|" + "---|" * (len(cols) + 2)]
+    rel_rows, peaks, bests = [], [], {}
     stress_rs = []
     for n in names:
         def f(d, n=n):
@@ -258,9 +260,13 @@ def debian_section(raw, report):
         bad = worse(mo, su, higher)
         if bad:
             worse_list.append(n)
+        best = (ratio(max(mo), max(su)) if higher else
+                ratio(min(mo), min(su))) if mo and su else None
         md.append(f"| {n} | {unit} | " + " | ".join(
             spread(vals(k, f), 0 if higher else 2) for k in cols) +
-            f" | {r if r is not None else '—'}{' **worse**' if bad else ''} |")
+            f" | {r if r is not None else '—'}{' **worse**' if bad else ''}"
+            f" | {best if best is not None else '—'} |")
+        bests[n] = best
         by = {}
         for k in cols:
             xs, base = vals(k, f), med(su)
@@ -287,6 +293,7 @@ def debian_section(raw, report):
     md.append("")
     js["debian_stress_ng"] = round(med(stress_rs), 4) if stress_rs else None
     js["debian_slab_peak"] = round(med(peaks), 4) if peaks else None
+    js["debian_best_ratios"] = bests
     if worse_list:
         md += ["MODSLAB worse than SLUB beyond the spread: " +
                ", ".join(f"`{w}`" for w in worse_list) +
