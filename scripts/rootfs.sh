@@ -56,6 +56,10 @@ if [ -f "$image" ]; then
 	echo "$image"
 	exit 0
 fi
+# mmdebstrap's root mode chroots and mounts; mkfs.ext4 -d must read
+# root's files.
+[ "$(id -u)" -eq 0 ] ||
+	die "making the root file system needs root (mmdebstrap --mode=root); run 'make rootfs' as root once, the image is cached"
 
 mkdir -p "$debs" "$cache/rootfs"
 work=$(mktemp -d "$cache/rootfs/.new-XXXXXX")
