@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 CONFIG ?= modslab
 
-.PHONY: distro-config help deps tree save-patches kunit kernel boot lint fuzz check check-full run bench stress patches clean distclean
+.PHONY: distro-config help deps tree save-patches kunit kernel boot rootfs debian-boot lint fuzz check check-full run bench bench-debian stress patches clean distclean
 
 help:
 	@sed -n 's/^## //p' README.md
@@ -28,6 +28,12 @@ kernel: tree
 boot: deps
 	@CONFIG=$(CONFIG) $(S)/boot.sh
 
+rootfs: deps
+	@$(S)/rootfs.sh
+
+debian-boot: tree
+	@CONFIG=$(if $(filter file,$(origin CONFIG)),modslab+distro,$(CONFIG)) $(S)/debian-boot.sh
+
 lint: tree
 	@$(S)/lint.sh
 
@@ -48,6 +54,9 @@ run: deps
 
 bench: deps
 	@$(S)/bench.sh
+
+bench-debian: tree
+	@$(S)/bench-debian.sh
 
 stress: deps
 	@$(S)/stress.sh

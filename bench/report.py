@@ -11,6 +11,8 @@ RAW_DIR holds what scripts/bench.sh collected:
   system-slub.log      console of the SLUB kernel running guest-bench-system
   system-modslab.log   the same on the MODSLAB kernel
   system.status        "measured" or "not measured: <why>"
+  debian-*             the Debian guest runs of make bench-debian
+                       (bench/debian_report.py)
 
 REPORT_DIR gets bench.md, bench.json, and ns/op-by-size plots (PNG and SVG,
 made with gnuplot).  Every figure comes from the logs; what is missing is
@@ -21,8 +23,10 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
+
+from debian_report import debian_section
+from reportlib import gnuplot, read
 
 LINE = re.compile(r"bench: test=(\S+) alloc=(\S+) size=(\d+) n=(\d+) rep=(\d+) "
                   r"ops=(\d+) ns=(\d+) cycles=(\d+)")
@@ -53,14 +57,6 @@ PHASES = ["n_alloc", "n_free"]
 ALLOCS = ["slabifier", "slub"]
 FLAVOURS = [("tcg", "QEMU TCG, x86_64, 2 CPUs (no KVM)"),
             ("uml", "UML, x86_64, 1 CPU (native speed)")]
-
-
-def read(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return None
 
 
 def parse_cache(text):
@@ -235,11 +231,7 @@ set yrange [0:*]
 plot '{dat}' using 1:2:3:4 with yerrorlines lw 2 title 'slabifier', \\
      '{dat}' using 1:5:6:7 with yerrorlines lw 2 title 'SLUB'
 """
-            r = subprocess.run(["gnuplot"], input=gp, text=True,
-                               capture_output=True)
-            if r.returncode != 0:
-                sys.stderr.write(f"gnuplot failed for {out}: {r.stderr}\n")
-            else:
+            if gnuplot(gp, out):
                 made.append(os.path.basename(out))
     return made
 
@@ -619,6 +611,12 @@ def main():
     md += api_md
     js.update(api_js)
 
+    deb_md, deb_js = debian_section(raw, report)
+    md += deb_md
+    js.update(deb_js)
+    if deb_js["debian"] is None:
+        js["not_measured"]["debian"] = deb_js["debian_status"]
+
     md += ["## Summary (bench.json)", "",
            "Median over all sizes (and bulk counts) of the ratio "
            "modslab/SLUB of the medians.  Which layers each compares: "
@@ -629,13 +627,22 @@ def main():
            "kernel API (`kmem_cache_*`, `kmalloc`) in a MODSLAB kernel "
            "against a SLUB kernel of the distribution profile (`_small`: "
            "of the small configuration, in bench.json only); "
-           "`slab_memory*` and `workload_wall` are whole-kernel figures.  "
+           "`slab_memory*` and `workload_wall` are whole-kernel figures; "
+           "`debian_*` are MODSLAB/SLUB ratios of the Debian guest's "
+           "medians (emulator time; for times lower is better, for "
+           "`debian_stress_ng`, the median over the stressors of bogo "
+           "ops/s, higher is) and its counts of kernel reports and failed "
+           "checks over all kernels and rounds.  "
            "null = not measured.", "",
            "| key | value |", "|---|---|"]
     for k in ["alloc_free", "n_alloc_n_free", "bulk", "remote_free",
               "slab_memory", "workload_wall", "idle_wakeups",
               "insn_alloc_free", "insn_kmalloc_kfree", "insn_bulk",
-              "insn_remote_free", "slab_memory_distro"]:
+              "insn_remote_free", "slab_memory_distro",
+              "debian_boot_multi_user", "debian_slab_boot",
+              "debian_hackbench_pipe", "debian_hackbench_socket",
+              "debian_stress_ng", "debian_file_churn", "debian_slab_peak",
+              "debian_kernel_reports", "debian_failed_checks"]:
         v = js[k]
         md.append(f"| {k} | {'null (not measured)' if v is None else v} |")
     if "uml" in js["flavours"]:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: lint, KUnit under UML, and the QEMU boot tests.  Runs every
+# make check: lint, KUnit under UML, the QEMU boot tests and the Debian
+# guest on the MODSLAB kernel of the distribution profile.  Runs every
 # step, then prints one line "N passed, M failed" over all KUnit cases,
 # boot checks and lint checks.
 . "$(dirname "$0")/lib.sh"
@@ -80,6 +81,12 @@ if CONFIG=$c "$s/kernel.sh"; then
 			   -numa node,nodeid=0,cpus=0,memdev=m0
 			   -numa node,nodeid=1,cpus=1,memdev=m1" \
 		CMD=guest-modslab TIMEOUT=1200 "$s/boot.sh"
+	# The Debian guest on the same kernel (its KUnit suites ran just
+	# above): systemd to multi-user.target under lockdep, a short
+	# stress-ng run with --verify, slabtop and slabinfo in each mode.
+	step debian-$c env CONFIG=$c RESULT=debian-$c LOG="$BUILD/$c/debian-boot.log" \
+		APPEND=kunit.enable=0 CMD="guest-debian-tools 10" TIMEOUT=900 \
+		"$s/debian-boot.sh"
 else
 	steps_failed+=("kernel-$c")
 	echo "0 1" >"$BUILD/results/kernel-$c"

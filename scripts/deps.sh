@@ -9,6 +9,7 @@ PACKAGES=(
 	cpio python3 qemu-system-x86 busybox-static sparse ccache xz-utils
 	git rsync kmod perl util-linux gnuplot-nox python3-ply python3-git
 	clang-14 libclang-rt-14-dev llvm-14
+	mmdebstrap e2fsprogs qemu-utils
 )
 
 missing=()

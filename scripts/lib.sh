@@ -89,3 +89,70 @@ need_tree() {
 	[ -f "$LINUX/.modslab-tree" ] ||
 		die "no kernel tree in build/linux; run 'make tree' first"
 }
+
+# guest_verdict LOG QEMU_RC TIMEOUT NAME RESULT: judge a guest boot from its
+# serial console log (carriage returns are removed from LOG in place).
+# Prints what the guest command printed between "modslab-guest: begin" and
+# "modslab-guest: exit N", and the failures, with the end of the log; a
+# timeout (QEMU_RC 124 or 137), any kernel report (Oops, BUG, WARNING,
+# panic, lockdep's, ...), a missing or non-zero exit status, a failed KUnit
+# case or a "not ok N - ..." line fails.  NOSKIP=<regex> fails a skipped
+# KUnit case of a suite whose name matches.  Writes "<passed> <failed>" to
+# build/results/RESULT; returns 0 when the boot passed.
+guest_verdict() {
+	local log=$1 qrc=$2 timeout=$3 name=$4 result=$5
+	local fail=() status kpassed=0 kfailed=0 res summary skipped gpassed gfailed f
+	local reports='(Oops|BUG:|kernel BUG|WARNING:|Kernel panic|general protection fault|Unable to handle)'
+
+	tr -d '\r' <"$log" >"$log.txt"
+	mv "$log.txt" "$log"
+
+	# What the guest command printed.
+	sed -n '/^modslab-guest: begin$/,/^modslab-guest: exit/p' "$log" | sed '1d;$d' |
+		grep -v -E '^\[ *[0-9]+\.[0-9]+\] ' || true
+
+	[ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ] && fail+=("timeout after ${timeout}s")
+	grep -q -E "$reports" "$log" &&
+		fail+=("the kernel reported: $(grep -m1 -o -E "$reports.*" "$log")")
+	status=$(sed -n 's/^modslab-guest: exit \([0-9]*\)$/\1/p' "$log" | tail -n 1)
+	[ -n "$status" ] || fail+=("the guest did not finish its command")
+
+	# KUnit results printed by the guest kernel, if any.
+	if grep -q 'KTAP version' "$log"; then
+		python3 "$LINUX/tools/testing/kunit/kunit.py" parse "$log" >"$log.kunit" 2>&1 || true
+		res=$(kunit_summary "$log.kunit")
+		summary=${res% ; *}
+		read -r kpassed kfailed <<<"${res##* ; }"
+		grep -E '\[(FAILED|CRASHED)\]' "$log.kunit" || true
+		echo "KUnit in the guest: ${summary:-no summary}"
+		[ "$kfailed" -eq 0 ] || fail+=("$kfailed KUnit case(s) failed")
+		# NOSKIP=<regex>: a skipped case of a suite whose name matches fails.
+		if [ -n "${NOSKIP:-}" ]; then
+			skipped=$(sed 's/^\[ *[0-9.]*\] //' "$log" | awk -v re="^($NOSKIP)\$" '
+				/^    # Subtest: / { suite = $3 }
+				/# SKIP/ && suite ~ re { print "  " suite ": " $0 }')
+			if [ -n "$skipped" ]; then
+				echo "$skipped"
+				fail+=("$(echo "$skipped" | wc -l) case(s) of the suites $NOSKIP skipped")
+			fi
+		fi
+	fi
+
+	# TAP lines of the guest checks ("ok N - …" / "not ok N - …").
+	gpassed=$(grep -c -E '^ok [0-9]+ - ' "$log" || true)
+	gfailed=$(grep -c -E '^not ok [0-9]+ - ' "$log" || true)
+	[ "$gfailed" -eq 0 ] || fail+=("$gfailed guest check(s) failed")
+	[ -z "$status" ] || [ "$status" -eq 0 ] || fail+=("the guest command exited $status")
+
+	mkdir -p "$BUILD/results"
+	if [ ${#fail[@]} -eq 0 ]; then
+		echo "$((kpassed + gpassed + 1)) 0" >"$BUILD/results/$result"
+		progress "boot $name: ok (log: ${log#"$TOP"/})"
+		return 0
+	fi
+	echo "$((kpassed + gpassed)) $((kfailed + gfailed + 1))" >"$BUILD/results/$result"
+	echo "---- last lines of the console (${log#"$TOP"/}) ----" >&2
+	tail -n 40 "$log" >&2
+	for f in "${fail[@]}"; do echo "boot $name failed: $f" >&2; done
+	return 1
+}

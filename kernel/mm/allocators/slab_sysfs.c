@@ -34,8 +34,19 @@ struct slab_attribute {
 	static struct slab_attribute _name##_attr = __ATTR_RO_MODE(_name, 0400)
 #define SLAB_ATTR_RW(_name) \
 	static struct slab_attribute _name##_attr = __ATTR_RW_MODE(_name, 0600)
-#define SLAB_ATTR_WO(_name) \
-	static struct slab_attribute _name##_attr = __ATTR_WO(_name)
+
+/*
+ * Files that act when written read empty, with SLUB's mode, so that tools
+ * which test for them by reading see the same files.
+ */
+static ssize_t slab_action_show(struct kmem_cache *s, char *buf)
+{
+	return 0;
+}
+
+#define SLAB_ACTION_ATTR(_name)						\
+	static struct slab_attribute _name##_attr =			\
+		__ATTR(_name, 0600, slab_action_show, _name##_store)
 
 static struct kmem_cache *to_cache(struct kobject *kobj)
 {
@@ -106,6 +117,9 @@ SLAB_FIELD_ATTR(red_zone, cache_debugs(s, SLAB_RED_ZONE, SLABDBG_REDZONE));
 SLAB_FIELD_ATTR(poison, cache_debugs(s, SLAB_POISON, SLABDBG_POISON));
 SLAB_FIELD_ATTR(store_user, cache_debugs(s, SLAB_STORE_USER, SLABDBG_USER));
 SLAB_FIELD_ATTR(trace, cache_debugs(s, SLAB_TRACE, SLABDBG_TRACE));
+#ifdef CONFIG_HARDENED_USERCOPY
+SLAB_FIELD_ATTR(usersize, s->usersize);
+#endif
 
 static ssize_t ctor_show(struct kmem_cache *s, char *buf)
 {
@@ -141,7 +155,73 @@ static ssize_t shrink_store(struct kmem_cache *s, const char *buf,
 	kmem_cache_shrink(s);
 	return count;
 }
-SLAB_ATTR_WO(shrink);
+SLAB_ACTION_ATTR(shrink);
+
+/*
+ * As SLUB's: "1" checks every object of a debugging cache (the chain its
+ * new objects come from, if switched) and reports the damaged ones;
+ * -EINVAL for a cache without debugging.
+ */
+static ssize_t validate_store(struct kmem_cache *s, const char *buf,
+			      size_t count)
+{
+	struct slab_cache *c = s->cache;
+	int ret;
+
+	if (!sysfs_streq(buf, "1"))
+		return -EINVAL;
+	if (READ_ONCE(s->switched))
+		c = slab_switch_current(c);
+	ret = slab_debug_validate(c);
+	return ret < 0 ? ret : count;
+}
+SLAB_ACTION_ATTR(validate);
+
+#if defined(CONFIG_FAILSLAB) || defined(CONFIG_KFENCE)
+static ssize_t slab_flag_store(struct kmem_cache *s, slab_flags_t flag,
+			       bool merged_too, const char *buf, size_t count)
+{
+	bool on;
+
+	if (!merged_too && s->refcount > 1)
+		return -EINVAL;
+	if (kstrtobool(buf, &on))
+		return -EINVAL;
+	if (on)
+		WRITE_ONCE(s->flags, s->flags | flag);
+	else
+		WRITE_ONCE(s->flags, s->flags & ~flag);
+	return count;
+}
+
+/*
+ * A SLAB_* flag that the hooks read on each allocation, set or cleared by
+ * writing a boolean, as SLUB's file of the same name; @_merged_too: also
+ * on a cache that other caches are merged into.
+ */
+#define SLAB_FLAG_ATTR(_name, _flag, _merged_too)			\
+static const slab_flags_t _name##_flag = (_flag);			\
+static ssize_t _name##_show(struct kmem_cache *s, char *buf)		\
+{									\
+	return sysfs_emit(buf, "%d\n", !!(s->flags & _name##_flag));	\
+}									\
+static ssize_t _name##_store(struct kmem_cache *s, const char *buf,	\
+			     size_t count)				\
+{									\
+	return slab_flag_store(s, _name##_flag, _merged_too, buf,	\
+			       count);					\
+}									\
+SLAB_ATTR_RW(_name)
+#endif
+
+#ifdef CONFIG_FAILSLAB
+/* should_failslab() may fail the allocations of a cache with the flag. */
+SLAB_FLAG_ATTR(failslab, SLAB_FAILSLAB, false);
+#endif
+#ifdef CONFIG_KFENCE
+/* KFENCE does not sample the allocations of a cache with the flag. */
+SLAB_FLAG_ATTR(skip_kfence, SLAB_SKIP_KFENCE, true);
+#endif
 
 static struct attribute *slab_attrs[] = {
 	&objects_attr.attr,
@@ -164,9 +244,19 @@ static struct attribute *slab_attrs[] = {
 	&poison_attr.attr,
 	&store_user_attr.attr,
 	&trace_attr.attr,
+#ifdef CONFIG_HARDENED_USERCOPY
+	&usersize_attr.attr,
+#endif
 	&ctor_attr.attr,
 	&allocator_attr.attr,
 	&shrink_attr.attr,
+	&validate_attr.attr,
+#ifdef CONFIG_FAILSLAB
+	&failslab_attr.attr,
+#endif
+#ifdef CONFIG_KFENCE
+	&skip_kfence_attr.attr,
+#endif
 	NULL
 };
 ATTRIBUTE_GROUPS(slab);
