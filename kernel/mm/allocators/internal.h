@@ -165,8 +165,9 @@ static inline int mslab_nid(struct mslab *slab)
  */
 static inline bool mslab_folio_test(const struct folio *folio)
 {
-	return folio_test_modslab(folio) ||
-	       (IS_ENABLED(CONFIG_MODSLAB) && folio_test_slab(folio));
+	/* Under MODSLAB the kernel's slab type is the common case: first */
+	return (IS_ENABLED(CONFIG_MODSLAB) && folio_test_slab(folio)) ||
+	       folio_test_modslab(folio);
 }
 
 /* @kernel_slab: the slab is one of a kmem_cache, see above. */

@@ -100,6 +100,25 @@ static __always_inline bool slab_hook_wants_exts(struct kmem_cache *s,
 	       ((flags & __GFP_ACCOUNT) || (s->flags & SLAB_ACCOUNT));
 }
 
+/*
+ * The hooks of one new object that need no object extension: KASAN,
+ * zeroing, kmemleak, KMSAN.  Returns the object as KASAN tags it.
+ */
+static __always_inline void *slab_hook_post_alloc_object(struct kmem_cache *s,
+							 gfp_t flags, void *obj,
+							 bool init)
+{
+	gfp_t init_flags = flags & gfp_allowed_mask;
+
+	if (s->flags & SLAB_KASAN)
+		obj = kasan_slab_alloc(s, obj, init_flags, init);
+	if (init && !kasan_has_integrated_init())
+		memset(obj, 0, s->object_size);
+	kmemleak_alloc_recursive(obj, s->object_size, 1, s->flags, init_flags);
+	kmsan_slab_alloc(s, obj, init_flags);
+	return obj;
+}
+
 /**
  * slab_hook_post_alloc() - the hooks after objects were allocated
  * @s: the cache.
@@ -118,18 +137,10 @@ static __always_inline bool slab_hook_post_alloc(struct kmem_cache *s,
 						 gfp_t flags, size_t nr,
 						 void **p, bool init)
 {
-	gfp_t init_flags = flags & gfp_allowed_mask;
 	size_t i;
 
-	for (i = 0; i < nr; i++) {
-		if (s->flags & SLAB_KASAN)
-			p[i] = kasan_slab_alloc(s, p[i], init_flags, init);
-		if (init && !kasan_has_integrated_init())
-			memset(p[i], 0, s->object_size);
-		kmemleak_alloc_recursive(p[i], s->object_size, 1, s->flags,
-					 init_flags);
-		kmsan_slab_alloc(s, p[i], init_flags);
-	}
+	for (i = 0; i < nr; i++)
+		p[i] = slab_hook_post_alloc_object(s, flags, p[i], init);
 	if (unlikely(slab_hook_wants_exts(s, flags)))
 		return slab_hook_post_alloc_exts(s, lru, flags, nr, p);
 	return true;
@@ -155,14 +166,7 @@ static __always_inline void *slab_hook_post_alloc_one(struct kmem_cache *s,
 						      gfp_t flags, void *obj,
 						      bool init)
 {
-	gfp_t init_flags = flags & gfp_allowed_mask;
-
-	if (s->flags & SLAB_KASAN)
-		obj = kasan_slab_alloc(s, obj, init_flags, init);
-	if (init && !kasan_has_integrated_init())
-		memset(obj, 0, s->object_size);
-	kmemleak_alloc_recursive(obj, s->object_size, 1, s->flags, init_flags);
-	kmsan_slab_alloc(s, obj, init_flags);
+	obj = slab_hook_post_alloc_object(s, flags, obj, init);
 	if (unlikely(slab_hook_wants_exts(s, flags)) &&
 	    !slab_hook_post_alloc_exts_one(s, lru, flags, obj))
 		return NULL;

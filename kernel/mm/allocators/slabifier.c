@@ -772,28 +772,6 @@ void slabifier_report_double_free(struct sf_cache *sc, const void *obj,
 }
 
 /*
- * Is @obj the start of an object of @slab, a slab of @sc?  The last check
- * of sf_lookup(), and all that bulk frees need for objects of a slab they
- * looked up before.
- */
-
-/* The bytes a slab's objects span from its first byte */
-static inline unsigned long sf_span(struct sf_cache *sc, struct mslab *slab)
-{
-	return (unsigned long)sf_read_counters(slab).objects * sc->c.size;
-}
-
-static inline bool sf_in_slab(struct sf_cache *sc, struct mslab *slab,
-			      const void *obj)
-{
-	unsigned long off = (unsigned long)obj -
-			    (unsigned long)mslab_address(slab);
-
-	/* Bounded by the objects, not the order: no second struct page */
-	return off < sf_span(sc, slab) && sf_object_offset(sc, off);
-}
-
-/*
  * Find the slab of @obj and check that @obj is the start of an object of
  * @sc.  Returns NULL with a reason otherwise.
  */
@@ -801,7 +779,6 @@ static struct mslab *sf_lookup(struct sf_cache *sc, const void *obj,
 			       const char **why)
 {
 	struct folio *folio;
-	struct mslab *slab;
 
 	if (IS_ERR(obj)) {
 		*why = "an error pointer";
@@ -812,20 +789,8 @@ static struct mslab *sf_lookup(struct sf_cache *sc, const void *obj,
 		return NULL;
 	}
 	folio = virt_to_folio(obj);
-	if (!mslab_folio_test(folio)) {
-		*why = "not in a slab of the framework";
-		return NULL;
-	}
-	slab = folio_mslab(folio);
-	if (READ_ONCE(slab->cache) != sc->tag) {
-		*why = "an object of another cache";
-		return NULL;
-	}
-	if (!sf_in_slab(sc, slab, obj)) {
-		*why = "not the start of an object";
-		return NULL;
-	}
-	return slab;
+	*why = sf_folio_refuses(sc, folio, obj);
+	return *why ? NULL : folio_mslab(folio);
 }
 
 /*
@@ -1294,21 +1259,6 @@ static struct mslab *sf_free_remote(struct sf_cache *sc, struct mslab *slab,
 }
 
 /*
- * Free @obj of the CPU's active slab onto the CPU free list.  Called with
- * the CPU lock held.  Returns false, freeing nothing, for a double free of
- * the object at the head of that list.
- */
-static __always_inline bool sf_free_cpu(struct sf_cache *sc, struct sf_cpu *c,
-					void *obj)
-{
-	if (unlikely(obj == c->freelist))
-		return false;
-	sf_set_fp(sc, obj, c->freelist);
-	c->freelist = obj;
-	return true;
-}
-
-/*
  * A free into a slab other than the CPU's active one (§4), out of line:
  * entered with the CPU lock held (@flags), returns with it dropped.
  */
@@ -1324,7 +1274,7 @@ noinline void slabifier_free_remote_path(struct sf_cache *sc,
 		sf_discard(sc, empty);
 }
 
-/* Report a free of @obj that sf_lookup() or sf_slab_index() refused. */
+/* Report a free of @obj that sf_lookup() or sf_folio_refuses() refused. */
 noinline void slabifier_report_invalid_free(struct sf_cache *sc,
 					    const void *obj, const char *why,
 					    unsigned long ip)
@@ -1437,8 +1387,7 @@ void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 		slab = next ?: sf_lookup(sc, obj, &why);
 		next = NULL;
 		if (unlikely(!slab)) {
-			sf_report(sc, &sc->invalid_frees, "free of", obj, why,
-				  _RET_IP_);
+			slabifier_report_invalid_free(sc, obj, why, _RET_IP_);
 			continue;
 		}
 		if (slab == cpu->slab) {

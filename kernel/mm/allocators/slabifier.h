@@ -169,11 +169,6 @@ static inline union sf_counters sf_read_counters(struct mslab *slab)
 	return cnt;
 }
 
-/*
- * Is @obj, known to lie in the pages of @slab, the start of one of its
- * objects?  The index is computed with the reciprocal of the stride, and
- * the count of objects bounds it: no need to read the slab's order.
- */
 /* Is @off, an offset within a slab's objects, the start of one? */
 static __always_inline bool sf_object_offset(struct sf_cache *sc,
 					     unsigned int off)
@@ -185,14 +180,24 @@ static __always_inline bool sf_object_offset(struct sf_cache *sc,
 	return reciprocal_divide(off, sc->recip) * sc->c.size == off;
 }
 
+/* The bytes a slab's objects span from its first byte */
+static __always_inline unsigned long sf_span(struct sf_cache *sc,
+					     struct mslab *slab)
+{
+	return (unsigned long)sf_read_counters(slab).objects * sc->c.size;
+}
+
+/*
+ * Is @obj the start of an object of @slab, a slab of @sc?  Bounded by the
+ * slab's objects, not its order: no read of the second struct page.
+ */
 static __always_inline bool sf_at_object(struct sf_cache *sc,
 					 struct mslab *slab, const void *obj)
 {
-	unsigned int off = (unsigned long)obj -
-			   (unsigned long)mslab_address(slab);
+	unsigned long off = (unsigned long)obj -
+			    (unsigned long)mslab_address(slab);
 
-	return off < sf_read_counters(slab).objects * sc->c.size &&
-	       sf_object_offset(sc, off);
+	return off < sf_span(sc, slab) && sf_object_offset(sc, off);
 }
 
 void *slabifier_alloc_single(struct sf_cache *sc, gfp_t gfp, int node);
@@ -241,6 +246,21 @@ out:
 	return obj;
 }
 
+/*
+ * Free @obj of the CPU's active slab onto the CPU free list.  Called with
+ * the CPU lock held.  Returns false, freeing nothing, for a double free of
+ * the object at the head of that list.
+ */
+static __always_inline bool sf_free_cpu(struct sf_cache *sc, struct sf_cpu *c,
+					void *obj)
+{
+	if (unlikely(obj == c->freelist))
+		return false;
+	sf_set_fp(sc, obj, c->freelist);
+	c->freelist = obj;
+	return true;
+}
+
 /* Free @obj of @slab, which was checked to be a slab of @sc holding it. */
 static __always_inline void sf_free_slab(struct sf_cache *sc,
 					 struct mslab *slab, void *obj,
@@ -260,43 +280,47 @@ static __always_inline void sf_free_slab(struct sf_cache *sc,
 		slabifier_free_remote_path(sc, slab, obj, flags, ip);
 		return;
 	}
-	if (unlikely(obj == c->freelist)) {
+	if (unlikely(!sf_free_cpu(sc, c, obj))) {
 		local_unlock_irqrestore(&sc->cpu->lock, flags);
 		slabifier_report_double_free(sc, obj, ip);
 		return;
 	}
-	sf_set_fp(sc, obj, c->freelist);
-	c->freelist = obj;
 	local_unlock_irqrestore(&sc->cpu->lock, flags);
 }
 
 /*
- * Free @obj of @folio, which the caller found from @obj: check the owner
- * and the object boundary, then free.
+ * Why @obj, whose folio @folio the caller found from it, is no object of
+ * @sc: the folio is not a slab of @sc or @obj not the start of one of its
+ * objects.  NULL if it is one.  (A reason returned, not stored through a
+ * pointer, keeps the fast path free of stack slots.)
  */
+static __always_inline const char *sf_folio_refuses(struct sf_cache *sc,
+						    struct folio *folio,
+						    const void *obj)
+{
+	struct mslab *slab = folio_mslab(folio);
+
+	if (unlikely(!mslab_folio_test(folio)))
+		return "not in a slab of the framework";
+	if (unlikely(READ_ONCE(slab->cache) != sc->tag))
+		return "an object of another cache";
+	if (unlikely(!sf_at_object(sc, slab, obj)))
+		return "not the start of an object";
+	return NULL;
+}
+
+/* Free @obj of @folio, which the caller found from @obj, once checked. */
 static __always_inline void sf_free_folio(struct sf_cache *sc,
 					  struct folio *folio, void *obj,
 					  unsigned long ip)
 {
-	struct mslab *slab = folio_mslab(folio);
-	const char *why;
+	const char *why = sf_folio_refuses(sc, folio, obj);
 
-	if (unlikely(!mslab_folio_test(folio))) {
-		why = "not in a slab of the framework";
-		goto invalid;
+	if (unlikely(why)) {
+		slabifier_report_invalid_free(sc, obj, why, ip);
+		return;
 	}
-	if (unlikely(READ_ONCE(slab->cache) != sc->tag)) {
-		why = "an object of another cache";
-		goto invalid;
-	}
-	if (unlikely(!sf_at_object(sc, slab, obj))) {
-		why = "not the start of an object";
-		goto invalid;
-	}
-	sf_free_slab(sc, slab, obj, ip);
-	return;
-invalid:
-	slabifier_report_invalid_free(sc, obj, why, ip);
+	sf_free_slab(sc, folio_mslab(folio), obj, ip);
 }
 
 /*

@@ -306,20 +306,11 @@ int slabulator_describe_chain(struct slab_cache *c, char *buf, size_t len)
 
 /* Objects: slabulator_objects.h, and the rare paths out of line here */
 
-/**
- * slabulator_uncharged() - give back objects memcg refused to charge
- * @s: their cache.
- * @nr: number of objects in @p.
- * @p: the objects; cleared.
- *
- * Context: any; does not sleep.
- * Return: NULL.
- */
-void *slabulator_uncharged(struct kmem_cache *s, size_t nr, void **p)
+/* Give back the objects of a bulk allocation memcg refused to charge. */
+static void slabulator_uncharged(struct kmem_cache *s, size_t nr, void **p)
 {
 	kmem_cache_free_bulk(s, nr, p);
 	memset(p, 0, nr * sizeof(*p));
-	return NULL;
 }
 
 /**
@@ -332,6 +323,12 @@ void *slabulator_uncharged(struct kmem_cache *s, size_t nr, void **p)
 void slabulator_uncharged_one(struct kmem_cache *s, void *obj)
 {
 	slabulator_free(s, virt_to_slab(obj), obj);
+}
+
+/* The slab of @x, NULL for NULL, ZERO_SIZE_PTR or anything not a slab's */
+static __always_inline struct slab *slabulator_slab_of(const void *x)
+{
+	return ZERO_OR_NULL_PTR(x) ? NULL : virt_to_slab(x);
 }
 
 /*
@@ -465,9 +462,7 @@ static void kfree_bulk_runs(size_t size, void **p)
 	struct slab *slab;
 
 	for (i = 0; i < size; i++) {
-		slab = NULL;
-		if (likely(!ZERO_OR_NULL_PTR(p[i])))
-			slab = virt_to_slab(p[i]);
+		slab = slabulator_slab_of(p[i]);
 		if (unlikely(!slab)) {
 			kfree(p[i]);
 			p[i] = NULL;
@@ -498,9 +493,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 		return;
 	}
 	for (i = 0; i < size; i++) {
-		slab = NULL;
-		if (likely(!ZERO_OR_NULL_PTR(p[i])))
-			slab = virt_to_slab(p[i]);
+		slab = slabulator_slab_of(p[i]);
 		if (unlikely(!slab || slab->slab_cache != s)) {
 			/* Odd ones go one by one, the rest in one call. */
 			kmem_cache_free(s, p[i]);

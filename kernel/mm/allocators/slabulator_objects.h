@@ -24,7 +24,6 @@
 #include "slab_hooks.h"
 #include "slabifier.h"
 
-void *slabulator_uncharged(struct kmem_cache *s, size_t nr, void **p);
 void slabulator_uncharged_one(struct kmem_cache *s, void *obj);
 
 /*
