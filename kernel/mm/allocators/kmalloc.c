@@ -192,6 +192,99 @@ static noinline struct kmem_cache *kmalloc_dma_cache_for(size_t size,
 	return NULL;
 }
 
+/*
+ * Bootstrap.  Making a kmalloc cache allocates the slabifier's metadata
+ * (the cache, its node structures, its free list order) with kmalloc(),
+ * and while create_kmalloc_caches() runs, the size asked for may have no
+ * cache yet.  Whole pages for each such request, more than
+ * KMALLOC_MAX_CACHE_SIZE so that ksize() can tell them from slab objects,
+ * cost 16 KiB apiece for objects of 56 to 2048 bytes: 384 KiB for the
+ * 24 requests of a one-node boot.  Instead they are carved, in order,
+ * from shared blocks of pages, one block per node asked for, counted as
+ * slab memory like any kmalloc() pages.  What the blocks hold is the
+ * metadata of the kmalloc caches, which are never destroyed: kfree() of a
+ * carved object leaves it in place, and the blocks are never given back.
+ */
+#define KMALLOC_BOOT_ORDER	get_order(KMALLOC_MAX_CACHE_SIZE + 1)
+#define KMALLOC_BOOT_BLOCKS	8
+
+struct kmalloc_boot_block {
+	void		*base;
+	unsigned int	used;
+	int		node;
+};
+
+static struct kmalloc_boot_block kmalloc_boot[KMALLOC_BOOT_BLOCKS] __ro_after_init;
+
+/* A block on @node with @size bytes free at @align, made if need be. */
+static struct kmalloc_boot_block *kmalloc_boot_block(size_t size,
+						     size_t align, gfp_t flags,
+						     int node)
+{
+	const size_t block_size = PAGE_SIZE << KMALLOC_BOOT_ORDER;
+	struct kmalloc_boot_block *b;
+
+	for (b = kmalloc_boot; b < kmalloc_boot + KMALLOC_BOOT_BLOCKS; b++) {
+		if (!b->base)
+			break;
+		if ((node == NUMA_NO_NODE || b->node == node) &&
+		    ALIGN(b->used, align) + size <= block_size)
+			return b;
+	}
+	if (b == kmalloc_boot + KMALLOC_BOOT_BLOCKS)
+		return NULL;
+	b->base = kmalloc_large_node(block_size, flags | __GFP_ZERO, node);
+	if (!b->base)
+		return NULL;
+	b->node = page_to_nid(virt_to_page(b->base));
+	return b;
+}
+
+/*
+ * kmalloc_boot_carve - a kmalloc() request made while the kmalloc caches
+ * are being made, whose size has no cache yet.  Aligned as a kmalloc
+ * object of that size would be; always zeroed.  NULL: use whole pages.
+ */
+static void *kmalloc_boot_carve(size_t size, gfp_t flags, int node)
+{
+	size_t align = ARCH_KMALLOC_MINALIGN;
+	struct kmalloc_boot_block *b;
+	void *ret;
+
+	size = ALIGN(size, ARCH_KMALLOC_MINALIGN);
+	if (is_power_of_2(size))
+		align = max_t(size_t, align, size);
+	if (size > KMALLOC_MAX_CACHE_SIZE / 2)
+		return NULL;
+	b = kmalloc_boot_block(size, align, flags, node);
+	if (!b)
+		return NULL;
+	b->used = ALIGN(b->used, align);
+	ret = b->base + b->used;
+	b->used += size;
+	return ret;
+}
+
+/**
+ * kmalloc_boot_owns() - was an object carved from a bootstrap block
+ * @object: the object.
+ *
+ * Return: true if kfree() leaves @object in place for that reason.
+ */
+bool kmalloc_boot_owns(const void *object)
+{
+	const size_t block_size = PAGE_SIZE << KMALLOC_BOOT_ORDER;
+	unsigned int i;
+
+	for (i = 0; i < KMALLOC_BOOT_BLOCKS && kmalloc_boot[i].base; i++) {
+		if (object >= kmalloc_boot[i].base &&
+		    object < kmalloc_boot[i].base + block_size)
+			return true;
+	}
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmalloc_boot_owns);
+
 /* The cache of a kmalloc request: the array's, inline, or a DMA cache. */
 static __always_inline struct kmem_cache *
 kmalloc_cache_for(size_t size, kmem_buckets *b, gfp_t flags,
@@ -222,6 +315,13 @@ static __always_inline void *kmalloc_node_caller(size_t size, kmem_buckets *b,
 		return ZERO_SIZE_PTR;
 	}
 	s = kmalloc_cache_for(size, b, flags, caller);
+	if (unlikely(!s) && slab_state < UP && !(flags & __GFP_DMA)) {
+		ret = kmalloc_boot_carve(size, flags, node);
+		if (ret) {
+			trace_kmalloc(caller, ret, size, size, flags, node);
+			return ret;
+		}
+	}
 	if (unlikely(!s)) {
 		/*
 		 * A DMA request before its cache is made.  ksize(), krealloc()
@@ -297,6 +397,8 @@ static void kfree_large(struct folio *folio, void *object)
 {
 	unsigned int order = folio_order(folio);
 
+	if (unlikely(kmalloc_boot_owns(object)))
+		return;
 	/* Order 0 too: DMA requests made before their cache exists. */
 	if (unlikely(object != folio_address(folio))) {
 		kasan_kfree_large(object);	/* KASAN reports it too */

@@ -113,6 +113,7 @@ void slab_switch_reap(struct slab_cache *c);
 unsigned int slab_switch_nr_chains(struct slab_cache *c);
 slab_flags_t slab_debug_flags_for(const char *name);
 void kmalloc_dma_flush(void);
+bool kmalloc_boot_owns(const void *object);
 #ifdef CONFIG_SYSFS
 int sysfs_slab_add(struct kmem_cache *s);
 #else

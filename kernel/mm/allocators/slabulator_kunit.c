@@ -124,6 +124,31 @@ static void kmalloc_random_copies(struct kunit *test)
 	kfree(p);
 }
 
+/*
+ * The metadata of the kmalloc caches, made while the kmalloc caches were
+ * being made, lives in slabs or in the shared bootstrap blocks: not in
+ * whole pages of its own per allocation.
+ */
+static void kmalloc_caches_metadata_packed(struct kunit *test)
+{
+	struct kmem_cache *s;
+	unsigned int type, i;
+	struct folio *folio;
+
+	for (type = KMALLOC_NORMAL; type < NR_KMALLOC_TYPES; type++) {
+		for (i = 0; i <= KMALLOC_SHIFT_HIGH; i++) {
+			s = kmalloc_caches[type][i];
+			if (!s)
+				continue;
+			folio = virt_to_folio(s->cache);
+			KUNIT_EXPECT_TRUE_MSG(test, folio_test_slab(folio) ||
+					      kmalloc_boot_owns(s->cache),
+					      "%s: metadata in pages of its own",
+					      s->name);
+		}
+	}
+}
+
 static void kmalloc_zero_and_null(struct kunit *test)
 {
 	size_t zero = 0;
@@ -598,6 +623,7 @@ static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(kmalloc_sizes),
 	KUNIT_CASE(kmalloc_non_power_of_two),
 	KUNIT_CASE(kmalloc_random_copies),
+	KUNIT_CASE(kmalloc_caches_metadata_packed),
 	KUNIT_CASE(kmalloc_zero_and_null),
 	KUNIT_CASE(kmalloc_large_pass_through),
 	KUNIT_CASE(krealloc_keeps_contents),
