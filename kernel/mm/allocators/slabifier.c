@@ -1932,7 +1932,10 @@ static unsigned int sf_calc_order(unsigned int stride)
  * of SF_BURST objects (a NAPI poll's worth, a bulk call of that size),
  * up to SF_BURST_SLABS slabs, so that a cache of large objects
  * that a burst empties and refills does not go back to the page
- * allocator for each slab.  At least one, unless the parameter is 0.  An
+ * allocator for each slab.  A burst that starts part way into a slab
+ * spans one slab more than its objects fill, and the slab that empties
+ * last counts itself among the partial slabs: hence the one added.
+ * At least one, unless the parameter is 0.  An
  * idle cache gives them all back (§10): this costs memory only while the
  * cache is in use.
  */
@@ -1946,7 +1949,7 @@ unsigned int slabifier_calc_min_partial(unsigned int pages, unsigned int order,
 
 	if (!pages)
 		return 0;
-	by_burst = min(DIV_ROUND_UP(SF_BURST, objects), SF_BURST_SLABS);
+	by_burst = min(DIV_ROUND_UP(SF_BURST, objects) + 1, SF_BURST_SLABS);
 	return max3(1U, pages >> order, by_burst);
 }
 EXPORT_SYMBOL_IF_KUNIT(slabifier_calc_min_partial);

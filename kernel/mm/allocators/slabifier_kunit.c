@@ -925,16 +925,16 @@ static void slabifier_double_free_remote(struct kunit *test)
  * One object per slab
  */
 
-/* The rule, by its cases: pages, a burst of 64 objects, one, none */
+/* The rule, by its cases: pages, a burst of 64 objects (and a slab), none */
 static void slabifier_min_partial_rule(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(5, 0, 512), 5U);
 	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(5, 0, 16), 5U);
-	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(5, 1, 16), 4U);
-	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(5, 3, 8), 8U);
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(5, 1, 16), 5U);
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(5, 3, 8), 9U);
 	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(5, 3, 1), 10U);
 	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(64, 0, 512), 64U);
-	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(1, 0, 512), 1U);
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(1, 0, 512), 2U);
 	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(0, 3, 8), 0U);
 }
 
