@@ -1163,17 +1163,22 @@ EXPORT_SYMBOL_GPL(slabifier_alloc_bulk);
 /*
  * A chain of @cnt objects of one slab, linked from @head to @tail, being
  * freed: is one of them already free?  Caught when the slab's free list
- * starts with one of them, or when more are freed than are in use.
+ * starts with one of them, or when more are freed than are in use.  The
+ * caller may have compared every object with a free list head already
+ * (@checked; NULL if not): while the slab's is still that one, the chain
+ * need not be walked, which decodes a free pointer per object.
  */
 static bool sf_chain_double_free(struct sf_cache *sc, void *head,
 				 unsigned int cnt, void *prior,
-				 union sf_counters old)
+				 union sf_counters old, void *checked)
 {
 	void *obj = head;
 	unsigned int i;
 
 	if (unlikely(old.inuse < cnt))
 		return true;
+	if (prior == checked)
+		return false;
 	/* The last object's free pointer is not set yet: do not decode it */
 	for (i = 1; ; i++, obj = sf_get_fp(sc, obj)) {
 		if (unlikely(obj == prior))
@@ -1191,7 +1196,7 @@ static bool sf_chain_double_free(struct sf_cache *sc, void *head,
 static struct mslab *sf_free_remote_locked(struct sf_cache *sc,
 					   struct mslab *slab, void *head,
 					   void *tail, unsigned int cnt,
-					   unsigned long ip)
+					   void *checked, unsigned long ip)
 {
 	struct sf_node *n = sf_node_of(sc, slab);
 	union sf_counters old, new;
@@ -1202,7 +1207,7 @@ static struct mslab *sf_free_remote_locked(struct sf_cache *sc,
 	do {
 		prior = READ_ONCE(slab->freelist);
 		old = sf_read_counters(slab);
-		if (sf_chain_double_free(sc, head, cnt, prior, old)) {
+		if (sf_chain_double_free(sc, head, cnt, prior, old, checked)) {
 			spin_unlock_irqrestore(&n->list_lock, flags);
 			slabifier_report_double_free(sc, head, ip);
 			return NULL;
@@ -1229,14 +1234,15 @@ static struct mslab *sf_free_remote_locked(struct sf_cache *sc,
 
 /*
  * Free @cnt objects of a slab that is not this CPU's active slab, linked
- * from @head to @tail (one object: @head == @tail).  Called with the CPU
- * lock held (interrupts off for the slab lock fallback).  Lock free unless
- * the slab changes lists.  Returns a slab that became empty and must be
- * discarded, or NULL.
+ * from @head to @tail (one object: @head == @tail), each of them already
+ * compared with the free list head @checked, if not NULL.  Called with
+ * the CPU lock held (interrupts off for the slab lock fallback).  Lock
+ * free unless the slab changes lists.  Returns a slab that became empty
+ * and must be discarded, or NULL.
  */
 static struct mslab *sf_free_remote(struct sf_cache *sc, struct mslab *slab,
 				    void *head, void *tail, unsigned int cnt,
-				    unsigned long ip)
+				    void *checked, unsigned long ip)
 {
 	union sf_counters old, new;
 	void *prior;
@@ -1244,7 +1250,7 @@ static struct mslab *sf_free_remote(struct sf_cache *sc, struct mslab *slab,
 	do {
 		prior = READ_ONCE(slab->freelist);
 		old = sf_read_counters(slab);
-		if (sf_chain_double_free(sc, head, cnt, prior, old)) {
+		if (sf_chain_double_free(sc, head, cnt, prior, old, checked)) {
 			slabifier_report_double_free(sc, head, ip);
 			return NULL;
 		}
@@ -1252,7 +1258,7 @@ static struct mslab *sf_free_remote(struct sf_cache *sc, struct mslab *slab,
 		new.inuse -= cnt;
 		if ((!new.inuse || !prior) && !old.frozen)
 			return sf_free_remote_locked(sc, slab, head, tail, cnt,
-						     ip);
+						     checked, ip);
 		sf_set_fp(sc, tail, prior);
 	} while (!mslab_update(slab, prior, old.counters, head, new.counters));
 	return NULL;
@@ -1268,7 +1274,7 @@ noinline void slabifier_free_remote_path(struct sf_cache *sc,
 {
 	struct mslab *empty;
 
-	empty = sf_free_remote(sc, slab, obj, obj, 1, ip);
+	empty = sf_free_remote(sc, slab, obj, obj, 1, NULL, ip);
 	local_unlock_irqrestore(&sc->cpu->lock, flags);
 	if (empty)
 		sf_discard(sc, empty);
@@ -1351,7 +1357,8 @@ void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 	struct sf_cache *sc = to_sf(c);
 	struct mslab *slab, *next = NULL, *empty;
 	unsigned long off, span, cpu_span = 0;
-	void *head, *tail, *obj, *base;
+	void *head, *tail, *obj, *base, *checked;
+	bool suspect;
 	void *cpu_base = NULL;
 	LIST_HEAD(discard);
 	unsigned long flags;
@@ -1401,6 +1408,9 @@ void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 		cnt = 1;
 		base = mslab_address(slab);
 		span = sf_span(sc, slab);
+		/* Each object against the slab's free list head, as it goes */
+		checked = READ_ONCE(slab->freelist);
+		suspect = obj == checked;
 		while (i < nr && p[i] && p[i] != head) {
 			off = (unsigned long)p[i] - (unsigned long)base;
 			if (off >= span || !sf_object_offset(sc, off)) {
@@ -1409,11 +1419,13 @@ void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p)
 					break;
 				next = NULL;
 			}
+			suspect |= p[i] == checked;
 			sf_set_fp(sc, p[i], head);
 			head = p[i++];
 			cnt++;
 		}
-		empty = sf_free_remote(sc, slab, head, tail, cnt, _RET_IP_);
+		empty = sf_free_remote(sc, slab, head, tail, cnt,
+				       suspect ? NULL : checked, _RET_IP_);
 		if (empty)
 			list_add(&empty->slab_list, &discard);
 	}

@@ -922,6 +922,39 @@ static void slabifier_double_free_remote(struct kunit *test)
 }
 
 /*
+ * A bulk free of objects of an inactive slab, one of them (last in its
+ * run) already free at the head of the slab's free list: reported, and
+ * the run's objects stay allocated.
+ */
+static void slabifier_double_free_bulk_remote(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 48, NULL);
+	unsigned int i, nr = stats(c).objs_per_slab + 1;
+	void **p = objarray(test, nr);
+	void *run[4];
+
+	KUNIT_ASSERT_GE(test, nr, 5U);
+	migrate_disable();
+	for (i = 0; i < nr; i++)
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+	slab_cache_free(c, p[0]);
+	run[0] = p[1];
+	run[1] = p[2];
+	run[2] = p[3];
+	run[3] = p[0];
+	slab_cache_free_bulk(c, ARRAY_SIZE(run), run);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 1UL);
+	/* Still allocated: freeing them now is no double free */
+	slab_cache_free_bulk(c, 3, run);
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 1UL);
+	p[0] = p[1] = p[2] = p[3] = NULL;
+	slab_cache_free_bulk(c, nr, p);
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 1UL);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+/*
  * One object per slab
  */
 
@@ -1753,6 +1786,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_invalid_frees),
 	KUNIT_CASE(slabifier_double_free_active),
 	KUNIT_CASE(slabifier_double_free_remote),
+	KUNIT_CASE(slabifier_double_free_bulk_remote),
 	KUNIT_CASE(slabifier_min_partial_rule),
 	KUNIT_CASE(slabifier_single_object_slabs),
 	KUNIT_CASE(slabifier_gfp_atomic),
