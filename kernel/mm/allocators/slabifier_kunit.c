@@ -948,7 +948,8 @@ static void slabifier_double_free_bulk_remote(struct kunit *test)
 	/* Still allocated: freeing them now is no double free */
 	slab_cache_free_bulk(c, 3, run);
 	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 1UL);
-	p[0] = p[1] = p[2] = p[3] = NULL;
+	for (i = 0; i < 4; i++)
+		p[i] = NULL;
 	slab_cache_free_bulk(c, nr, p);
 	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 1UL);
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
