@@ -506,6 +506,46 @@ static void slabifier_bulk(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 }
 
+/* How many slabs the objects at @p are in */
+static unsigned int slabs_spanned(void **p, unsigned int nr)
+{
+	unsigned int i, j, slabs = 0;
+
+	for (i = 0; i < nr; i++) {
+		for (j = 0; j < i; j++) {
+			if (virt_to_folio(p[j]) == virt_to_folio(p[i]))
+				break;
+		}
+		slabs += j == i;
+	}
+	return slabs;
+}
+
+/*
+ * Batches of bulk allocations and frees, as a NAPI poll makes: once warm,
+ * a batch takes whole free slabs, so it spans as few slabs as it can (one
+ * more when it starts part way into the CPU's slab).
+ */
+static void slabifier_bulk_batches_stay_compact(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 256, NULL);
+	const unsigned int nr = 64;
+	unsigned int i, most = 0, objs = stats(c).objs_per_slab;
+	void **p = objarray(test, nr);
+
+	migrate_disable();
+	for (i = 0; i < 50; i++) {
+		KUNIT_ASSERT_EQ(test, slab_cache_alloc_bulk(c, GFP_KERNEL, nr,
+							    p), nr);
+		if (i >= 10)
+			most = max(most, slabs_spanned(p, nr));
+		slab_cache_free_bulk(c, nr, p);
+	}
+	migrate_enable();
+	KUNIT_EXPECT_LE(test, most, DIV_ROUND_UP(nr, objs) + 1);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
 static void slabifier_bulk_failure(struct kunit *test)
 {
 	struct tpa *t = tpa_new(test);
@@ -1788,6 +1828,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_double_free_active),
 	KUNIT_CASE(slabifier_double_free_remote),
 	KUNIT_CASE(slabifier_double_free_bulk_remote),
+	KUNIT_CASE(slabifier_bulk_batches_stay_compact),
 	KUNIT_CASE(slabifier_min_partial_rule),
 	KUNIT_CASE(slabifier_single_object_slabs),
 	KUNIT_CASE(slabifier_gfp_atomic),
