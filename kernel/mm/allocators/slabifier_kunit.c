@@ -546,6 +546,51 @@ static void slabifier_bulk_batches_stay_compact(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 }
 
+/*
+ * A bulk allocation larger than a slab, with partial slabs half free: it
+ * uses them up (no new slab), each object once, and the counts hold.
+ */
+static void slabifier_bulk_from_partial_slabs(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 256, NULL);
+	unsigned int objs = stats(c).objs_per_slab, i, j, n, slabs;
+	void **p, **q;
+
+	KUNIT_ASSERT_GE(test, objs, 4U);
+	n = 8 * objs;
+	p = objarray(test, n);
+	q = objarray(test, n);
+	migrate_disable();
+	KUNIT_ASSERT_EQ(test, slab_cache_alloc_bulk(c, GFP_KERNEL, n, p), n);
+	/* Every other object back: the full slabs become half free */
+	for (i = 1; i < n; i += 2) {
+		slab_cache_free(c, p[i]);
+		p[i] = NULL;
+	}
+	slabs = stats(c).num_slabs;
+	KUNIT_EXPECT_GE(test, stats(c).partial_slabs, 4UL);
+	KUNIT_ASSERT_EQ(test, slab_cache_alloc_bulk(c, GFP_KERNEL, 3 * objs, q),
+			3 * objs);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, stats(c).num_slabs, slabs);
+	for (i = 0; i < 3 * objs; i++) {
+		KUNIT_EXPECT_TRUE(test, slab_cache_valid(c, q[i]));
+		for (j = 0; j < i; j++)
+			KUNIT_ASSERT_PTR_NE(test, q[i], q[j]);
+		for (j = 0; j < n; j += 2)
+			KUNIT_ASSERT_PTR_NE(test, q[i], p[j]);
+	}
+	KUNIT_EXPECT_GE(test, stats(c).active_objs,
+			(unsigned long)(n / 2 + 3 * objs));
+	slab_cache_free_bulk(c, 3 * objs, q);
+	slab_cache_free_bulk(c, n, p);
+	slab_cache_shrink(c, NULL, NULL);	/* the CPU slab's count as in use */
+	KUNIT_EXPECT_EQ(test, stats(c).active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees + stats(c).invalid_frees,
+			0UL);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
 static void slabifier_bulk_failure(struct kunit *test)
 {
 	struct tpa *t = tpa_new(test);
@@ -1829,6 +1874,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_double_free_remote),
 	KUNIT_CASE(slabifier_double_free_bulk_remote),
 	KUNIT_CASE(slabifier_bulk_batches_stay_compact),
+	KUNIT_CASE(slabifier_bulk_from_partial_slabs),
 	KUNIT_CASE(slabifier_min_partial_rule),
 	KUNIT_CASE(slabifier_single_object_slabs),
 	KUNIT_CASE(slabifier_gfp_atomic),
