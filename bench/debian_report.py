@@ -307,14 +307,16 @@ def debian_section(raw, report):
         md += [f"![throughput relative to SLUB]({plots[0]})", ""]
 
     md += ["`Slab:` in kB while each workload ran (peak) and once it held "
-           "still afterwards (after), median over the rounds:", "",
-           "| workload | " + " | ".join(f"{LABEL[k]} peak | {LABEL[k]} after"
-                                        for k in cols) + " |",
-           "|---|" + "---|---|" * len(cols)]
+           "still afterwards (after), and `SUnreclaim:` then (unrecl.), "
+           "median over the rounds:", "",
+           "| workload | " + " | ".join(
+               f"{LABEL[k]} peak | {LABEL[k]} after | {LABEL[k]} unrecl."
+               for k in cols) + " |",
+           "|---|" + "---|---|---|" * len(cols)]
     for n in names:
         cells = []
         for k in cols:
-            for fld in ("peak", "after"):
+            for fld in ("peak", "after", "sunreclaim"):
                 v = med(vals(k, lambda d, n=n, fld=fld:
                              (d["wl"].get(n) or {}).get(fld)))
                 cells.append(f"{v:.0f}" if v is not None else "—")
