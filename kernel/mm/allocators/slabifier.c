@@ -1177,6 +1177,7 @@ int slabifier_alloc_bulk(struct slab_cache *c, gfp_t gfp, size_t nr, void **p)
 	struct sf_cache *sc = to_sf(c);
 	struct sf_later later = SF_LATER_INIT(later);
 	unsigned long flags;
+	bool partials_tried = false;
 	struct sf_cpu *cpu;
 	size_t i, got;
 
@@ -1192,7 +1193,9 @@ int slabifier_alloc_bulk(struct slab_cache *c, gfp_t gfp, size_t nr, void **p)
 			cpu->freelist = sf_get_fp(sc, p[i]);
 			continue;
 		}
-		if (nr - i > sc->objects) {
+		/* Once a call: what it left, the slow path takes slab by slab */
+		if (!partials_tried && nr - i > sc->objects) {
+			partials_tried = true;
 			got = sf_alloc_bulk_partials(sc, cpu, p + i, nr - i);
 			if (got) {
 				i += got - 1;
