@@ -319,6 +319,56 @@ def parse_api(text):
             (int(idle.group(1)), int(idle.group(2))) if idle else (None, None))
 
 
+SCALE_CPUS = (1, 2, 4, 8)
+SCALE_TESTS = ("n_alloc_n_free", "remote_free")
+
+
+def scale_section(raw):
+    """Scale: instructions per op at 1-8 vCPUs, 1-2 nodes: markdown, json"""
+    runs = {}
+    for alloc in ("slub", "modslab"):
+        for cpus in SCALE_CPUS:
+            for nodes in (1, 2):
+                text = read(os.path.join(raw, f"scale-{alloc}-{cpus}-{nodes}.log"))
+                if text:
+                    runs[(alloc, cpus, nodes)] = parse_api(text)[0]
+    if not runs:
+        return [], {"scale": None}
+    cols = [(c, n) for c in SCALE_CPUS for n in (1, 2)
+            if any((a, c, n) in runs for a in ("slub", "modslab"))]
+    md = ["### Scale: vCPUs and NUMA nodes (distribution profile)", "",
+          "The API module in the SLUB and the MODSLAB kernel of the "
+          "distribution profile, booted with 1, 2, 4 and 8 vCPUs, on one "
+          "NUMA node and on two (half the vCPUs and memory each), under "
+          "icount: instructions per operation, SLUB / MODSLAB, n = 64.  "
+          "The vCPUs run one at a time and the counter sums them, so a "
+          "figure is the work per operation: what more CPUs or nodes add "
+          "to it (per-CPU and per-node loops, remote node look-ups), not "
+          "contention, which icount cannot show.  List-lock acquisitions "
+          "are not counted: neither kernel counts them without lock "
+          "statistics (CONFIG_LOCK_STAT), which would change the "
+          "instruction counts.", "",
+          "| test | size | " + " | ".join(f"{c} vCPU, {n} node{'s' if n > 1 else ''}"
+                                         for c, n in cols) + " |",
+          "|---|---|" + "---|" * len(cols)]
+    js = {}
+    sizes = sorted({sz for r in runs.values() for (_t, sz) in r})
+    for test in SCALE_TESTS:
+        for sz in sizes:
+            cells = []
+            for c, n in cols:
+                a = runs.get(("slub", c, n), {}).get((test, sz))
+                b = runs.get(("modslab", c, n), {}).get((test, sz))
+                cells.append(f"{a:.0f} / {b:.0f}" if a and b else "-")
+                for alloc, v in (("slub", a), ("modslab", b)):
+                    if v:
+                        js.setdefault(alloc, {}).setdefault(
+                            f"{c}-{n}", {})[f"{test}-{sz}"] = round(v, 1)
+            md.append(f"| {test} | {sz} | " + " | ".join(cells) + " |")
+    md.append("")
+    return md, {"scale": js}
+
+
 def api_section(raw):
     """The API benchmark in instructions: markdown lines and bench.json keys"""
     md = ["## The kernel API in instructions (SLUB kernel vs MODSLAB kernel)",
@@ -628,6 +678,9 @@ def main():
     api_md, api_js = api_section(raw)
     md += api_md
     js.update(api_js)
+    scale_md, scale_js = scale_section(raw)
+    md += scale_md
+    js.update(scale_js)
 
     deb_md, deb_js = debian_section(raw, report)
     md += deb_md

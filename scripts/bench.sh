@@ -17,9 +17,13 @@
 #    free, kfree_rcu) in instructions: the SLUB and the MODSLAB kernel of
 #    the distribution profile and of the small configuration under QEMU's
 #    icount mode (API=0 skips it).
+# 5. Scale: the same module in the SLUB and the MODSLAB kernel of the
+#    distribution profile at 1, 2, 4 and 8 vCPUs, on one NUMA node and on
+#    two, in instructions: n allocations then n frees, and the remote
+#    free (SCALE=0 skips it).
 # Knobs (environment): REPS (5), PAIRS (1000000), SIZES (module default),
 # BENCH_ARGS (more module parameters), ROUNDS, FILES, IDLE (60 s), WREPS
-# (5 runs of each workload), UML, SYSTEM, TINY, API, API_ARGS,
+# (5 runs of each workload), UML, SYSTEM, TINY, API, API_ARGS, SCALE,
 # CACHE (0: keep the cache-level logs of the last run, redo the rest).
 # A benchmark reports; it never fails on a figure.
 . "$(dirname "$0")/lib.sh"
@@ -38,6 +42,8 @@ SYSTEM=${SYSTEM:-1}
 TINY=${TINY:-1}
 API=${API:-1}
 API_ARGS=${API_ARGS:-}
+SCALE=${SCALE:-1}
+scale_params="reps=1 ops=20000 n=64 sizes=64,1024"
 api_params="reps=3 ops=20000 n=64${API_ARGS:+ $API_ARGS}"
 # No KUnit at boot (the figures are the workload's, not the tests'); the
 # TSC as clocksource: under TCG the watchdog finds it "skewed" against
@@ -154,6 +160,43 @@ if [ "$API" = 1 ]; then
 	done
 else
 	echo "not measured: API=0" >"$raw/api.status"
+fi
+
+# 5. Scale.  With icount the vCPUs run one at a time and the counter sums
+#    them all, so the figures stay per operation whatever the vCPUs; what
+#    grows with CPUs and nodes is the work per operation itself.
+rm -f "$raw"/scale-*
+if [ "$SCALE" = 1 ]; then
+	for alloc in slub modslab; do
+		cfg=$alloc+distro
+		if ! CONFIG=$cfg "$TOP/scripts/kernel.sh" >"$raw/scale-kernel-$cfg.out" 2>&1 ||
+		   ! build_module "$cfg"; then
+			warn "scale not measured on $cfg: its kernel or module did not build"
+			continue
+		fi
+		for cpus in 1 2 4 8; do
+			for nodes in 1 2; do
+				[ "$cpus" = 1 ] && [ "$nodes" = 2 ] && continue
+				numa=
+				smp=$cpus
+				if [ "$nodes" = 2 ]; then
+					# One socket per node, as the kernel's
+					# topology checks expect
+					half=$((cpus / 2))
+					smp="$cpus,sockets=2,cores=$half,threads=1"
+					numa="-object memory-backend-ram,id=m0,size=512M
+					      -object memory-backend-ram,id=m1,size=512M
+					      -numa node,nodeid=0,cpus=0-$((half - 1)),memdev=m0
+					      -numa node,nodeid=1,cpus=$half-$((cpus - 1)),memdev=m1"
+				fi
+				progress "scale on $cfg: $cpus vCPUs, $nodes node(s)"
+				QEMU_EXTRA="-accel tcg,thread=single -icount shift=0,sleep=off -smp $smp $numa" \
+					bench_boot "$cfg" "scale-$alloc-$cpus-$nodes" \
+						"guest-bench-api $scale_params" ||
+					warn "the scale boot of $cfg at $cpus vCPUs, $nodes node(s) failed"
+			done
+		done
+	done
 fi
 
 progress "writing build/report"
