@@ -217,9 +217,9 @@ struct kmalloc_boot_block {
 static struct kmalloc_boot_block kmalloc_boot[KMALLOC_BOOT_BLOCKS] __ro_after_init;
 
 /* A block on @node with @size bytes free at @align, made if need be. */
-static struct kmalloc_boot_block *kmalloc_boot_block(size_t size,
-						     size_t align, gfp_t flags,
-						     int node)
+static struct kmalloc_boot_block *kmalloc_boot_find(size_t size,
+						    size_t align, gfp_t flags,
+						    int node)
 {
 	const size_t block_size = PAGE_SIZE << KMALLOC_BOOT_ORDER;
 	struct kmalloc_boot_block *b;
@@ -256,7 +256,7 @@ static void *kmalloc_boot_carve(size_t size, gfp_t flags, int node)
 		align = max_t(size_t, align, size);
 	if (size > KMALLOC_MAX_CACHE_SIZE / 2)
 		return NULL;
-	b = kmalloc_boot_block(size, align, flags, node);
+	b = kmalloc_boot_find(size, align, flags, node);
 	if (!b)
 		return NULL;
 	b->used = ALIGN(b->used, align);
