@@ -75,11 +75,8 @@ fi
 # modslab suite runs (none may skip), CPU hotplug cycles among them.
 c=modslab+distro+lockdep
 if CONFIG=$c "$s/kernel.sh"; then
-	step boot-$c env CONFIG=$c SMP=2,sockets=2,cores=1,threads=1 MEM=2048 NOSKIP='modslab_.*' \
-		QEMU_ARGS="-object memory-backend-ram,id=m0,size=1024M
-			   -object memory-backend-ram,id=m1,size=1024M
-			   -numa node,nodeid=0,cpus=0,memdev=m0
-			   -numa node,nodeid=1,cpus=1,memdev=m1" \
+	step boot-$c env CONFIG=$c SMP="$(two_node_smp 2)" MEM=2048 NOSKIP='modslab_.*' \
+		QEMU_ARGS="$(two_node_args 2 2048)" \
 		CMD=guest-modslab TIMEOUT=1200 "$s/boot.sh"
 	# The Debian guest on the same kernel (its KUnit suites ran just
 	# above): systemd to multi-user.target under lockdep, a short

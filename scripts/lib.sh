@@ -90,6 +90,24 @@ need_tree() {
 		die "no kernel tree in build/linux; run 'make tree' first"
 }
 
+# two_node_smp CPUS: QEMU's -smp value for CPUS vCPUs in two sockets, one
+# per NUMA node (the kernel's topology checks refuse one LLC across nodes).
+two_node_smp() {
+	echo "$1,sockets=2,cores=$(($1 / 2)),threads=1"
+}
+
+# two_node_args CPUS MEM: the QEMU arguments that split CPUS vCPUs and MEM
+# MiB into two NUMA nodes (an ACPI SRAT, which qboot passes on); with
+# -smp "$(two_node_smp CPUS)".
+two_node_args() {
+	local half=$(($1 / 2)) mem=$(($2 / 2))
+
+	echo "-object memory-backend-ram,id=m0,size=${mem}M" \
+		"-object memory-backend-ram,id=m1,size=${mem}M" \
+		"-numa node,nodeid=0,cpus=0-$((half - 1)),memdev=m0" \
+		"-numa node,nodeid=1,cpus=$half-$(($1 - 1)),memdev=m1"
+}
+
 # guest_verdict LOG QEMU_RC TIMEOUT NAME RESULT: judge a guest boot from its
 # serial console log (carriage returns are removed from LOG in place).
 # Prints what the guest command printed between "modslab-guest: begin" and

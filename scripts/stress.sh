@@ -31,14 +31,10 @@ TIMEOUT=${TIMEOUT:-7200}
 REPORT=${REPORT:-1}
 KERNELS=${KERNELS:-modslab-debug+stress slub-debug+stress}
 [ "$KCSAN" = 1 ] && KERNELS="$KERNELS modslab+kcsan+stress slub+kcsan+stress"
-# 4 CPUs in two sockets, a socket per node (one LLC across nodes is refused)
-SMP=4,sockets=2,cores=2,threads=1
+# 4 CPUs in two sockets, two nodes of two CPUs each
+SMP=$(two_node_smp 4)
 MEM=1024
-# Two nodes of two CPUs each (an ACPI SRAT, which qboot passes on)
-numa_args="-object memory-backend-ram,id=m0,size=$((MEM / 2))M
-	-object memory-backend-ram,id=m1,size=$((MEM / 2))M
-	-numa node,nodeid=0,cpus=0-1,memdev=m0
-	-numa node,nodeid=1,cpus=2-3,memdev=m1"
+numa_args=$(two_node_args 4 $MEM)
 [ "$NUMA" = 1 ] || numa_args=
 # No KUnit at boot; the TSC as clocksource, as for make bench
 APPEND_STRESS="kunit.enable=0 tsc=reliable"
