@@ -19,6 +19,9 @@
  *				CPU allocated, untimed, before it went idle
  *	kfree_rcu		kfree_rcu() calls (the call only)
  *
+ * tests= names the measurements to run (all by default; "none" runs none,
+ * for a baseline of what loading the module costs).
+ *
  * One line per measurement:
  *
  *	api: test=T size=S n=N rep=R ops=O cycles=C cycles_per_op=X.XX
@@ -37,6 +40,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/timex.h>
 #include <linux/vmalloc.h>
 
@@ -60,9 +64,30 @@ static unsigned int n = 64;
 module_param(n, uint, 0444);
 MODULE_PARM_DESC(n, "objects per batch (n_alloc_n_free, bulk, kfree_bulk)");
 
+static char *tests;
+module_param(tests, charp, 0444);
+MODULE_PARM_DESC(tests, "comma-separated measurements to run (default: all)");
+
 struct api_obj_rcu {
 	struct rcu_head rcu;
 };
+
+/* Whether tests= asks for @test: a whole item of the comma-separated list */
+static bool api_wanted(const char *test)
+{
+	size_t len = strlen(test);
+	const char *t = tests;
+
+	if (!t)
+		return true;
+	while ((t = strstr(t, test))) {
+		if ((t == tests || t[-1] == ',') &&
+		    (t[len] == '\0' || t[len] == ','))
+			return true;
+		t += len;
+	}
+	return false;
+}
 
 static void api_print(const char *test, unsigned int size, unsigned int rep,
 		      u64 nr, u64 cycles)
@@ -283,25 +308,33 @@ static void api_size(unsigned int size, void **p, int other)
 		return;
 	}
 	for (rep = 0; rep < reps; rep++) {
-		api_print("cache_alloc_free", size, rep, ops,
-			  api_cache_alloc_free(s));
+		if (api_wanted("cache_alloc_free"))
+			api_print("cache_alloc_free", size, rep, ops,
+				  api_cache_alloc_free(s));
 		if (size <= KMALLOC_MAX_CACHE_SIZE) {
-			api_print("kmalloc_free", size, rep, ops,
-				  api_kmalloc_const(size, GFP_KERNEL));
-			api_print("kmalloc_var_free", size, rep, ops,
-				  api_kmalloc_var(size, GFP_KERNEL));
-			api_print("kzalloc_free", size, rep, ops,
-				  api_kmalloc_var(size, GFP_KERNEL | __GFP_ZERO));
-			api_print("kfree_bulk", size, rep, batched,
-				  api_kfree_bulk(size, p));
+			if (api_wanted("kmalloc_free"))
+				api_print("kmalloc_free", size, rep, ops,
+					  api_kmalloc_const(size, GFP_KERNEL));
+			if (api_wanted("kmalloc_var_free"))
+				api_print("kmalloc_var_free", size, rep, ops,
+					  api_kmalloc_var(size, GFP_KERNEL));
+			if (api_wanted("kzalloc_free"))
+				api_print("kzalloc_free", size, rep, ops,
+					  api_kmalloc_var(size,
+							  GFP_KERNEL | __GFP_ZERO));
+			if (api_wanted("kfree_bulk"))
+				api_print("kfree_bulk", size, rep, batched,
+					  api_kfree_bulk(size, p));
 		}
-		api_print("n_alloc_n_free", size, rep, batched,
-			  api_n_alloc_n_free(s, p));
-		api_print("bulk", size, rep, batched, api_bulk(s, p));
-		if (other >= 0)
+		if (api_wanted("n_alloc_n_free"))
+			api_print("n_alloc_n_free", size, rep, batched,
+				  api_n_alloc_n_free(s, p));
+		if (api_wanted("bulk"))
+			api_print("bulk", size, rep, batched, api_bulk(s, p));
+		if (other >= 0 && api_wanted("remote_free"))
 			api_print("remote_free", size, rep, batched,
 				  api_remote_free(s, p, other));
-		if (size <= KMALLOC_MAX_CACHE_SIZE) {
+		if (size <= KMALLOC_MAX_CACHE_SIZE && api_wanted("kfree_rcu")) {
 			api_print("kfree_rcu", size, rep, batched,
 				  api_kfree_rcu(size, p));
 			/*

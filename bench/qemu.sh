@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench/qemu.sh CONFIG LOG CMD [APPEND]: boot build/CONFIG/ in QEMU (TCG,
 # 2 CPUs, as scripts/boot.sh does) with a private busybox initramfs holding
-# the guest scripts and build/bench-module/CONFIG/*.ko (as /modules), run
+# the guest scripts, build/bench-module/CONFIG/*.ko (as /modules) and
+# build/bench-bin/* (in /bin), run
 # CMD, and write the console to LOG (QEMU_EXTRA adds QEMU arguments).  Private paths, so that boots of the
 # same configuration by others (which share build/CONFIG/boot.log and
 # initramfs.cpio) do not mix with the benchmark.  Fails on an oops, BUG,
@@ -20,6 +21,8 @@ cp /bin/busybox "$root/bin/busybox"
 cp "$TOP/scripts/guest/init" "$root/init"
 cp "$TOP"/scripts/guest/guest-* "$root/guest/"
 cp "$BUILD/bench-module/$cfg"/*.ko "$root/modules/" 2>/dev/null || true
+# User programs of the benchmark (bench/fork_bench.c), static
+cp "$BUILD"/bench-bin/* "$root/bin/" 2>/dev/null || true
 printf '%s\n' "$cmd" >"$root/cmd"
 chmod +x "$root/init" "$root"/guest/*
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$work/initramfs.cpio"

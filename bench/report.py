@@ -320,7 +320,7 @@ def parse_api(text):
 
 
 SCALE_CPUS = (1, 2, 4, 8)
-SCALE_TESTS = ("n_alloc_n_free", "remote_free")
+SCALE_TESTS = ("n_alloc_n_free", "remote_free", "fork_exit")
 
 
 def scale_section(raw):
@@ -333,40 +333,112 @@ def scale_section(raw):
                 if text:
                     runs[(alloc, cpus, nodes)] = parse_api(text)[0]
     if not runs:
-        return [], {"scale": None}
+        locks_md, locks_js = locks_section(raw)
+        return locks_md, {"scale": None, "locks": locks_js}
     cols = [(c, n) for c in SCALE_CPUS for n in (1, 2)
             if any((a, c, n) in runs for a in ("slub", "modslab"))]
     md = ["### Scale: vCPUs and NUMA nodes (distribution profile)", "",
           "The API module in the SLUB and the MODSLAB kernel of the "
           "distribution profile, booted with 1, 2, 4 and 8 vCPUs, on one "
           "NUMA node and on two (half the vCPUs and memory each), under "
-          "icount: instructions per operation, SLUB / MODSLAB, n = 64.  "
+          "icount: instructions per operation, SLUB / MODSLAB, n = 64; "
+          "fork_exit is a user program's fork(), _exit() in the child and "
+          "waitpid() (bench/fork_bench.c), instructions per fork, the "
+          "program's included.  "
           "The vCPUs run one at a time and the counter sums them, so a "
           "figure is the work per operation: what more CPUs or nodes add "
           "to it (per-CPU and per-node loops, remote node look-ups), not "
-          "contention, which icount cannot show.  List-lock acquisitions "
-          "are not counted: neither kernel counts them without lock "
-          "statistics (CONFIG_LOCK_STAT), which would change the "
-          "instruction counts.", "",
+          "contention, which icount cannot show (the list-lock table "
+          "below counts what would contend).", "",
           "| test | size | " + " | ".join(f"{c} vCPU, {n} node{'s' if n > 1 else ''}"
                                          for c, n in cols) + " |",
           "|---|---|" + "---|" * len(cols)]
     js = {}
-    sizes = sorted({sz for r in runs.values() for (_t, sz) in r})
-    for test in SCALE_TESTS:
-        for sz in sizes:
-            cells = []
-            for c, n in cols:
-                a = runs.get(("slub", c, n), {}).get((test, sz))
-                b = runs.get(("modslab", c, n), {}).get((test, sz))
-                cells.append(f"{a:.0f} / {b:.0f}" if a and b else "-")
-                for alloc, v in (("slub", a), ("modslab", b)):
-                    if v:
-                        js.setdefault(alloc, {}).setdefault(
-                            f"{c}-{n}", {})[f"{test}-{sz}"] = round(v, 1)
-            md.append(f"| {test} | {sz} | " + " | ".join(cells) + " |")
+    keys = sorted({k for r in runs.values() for k in r if k[0] in SCALE_TESTS},
+                  key=lambda k: (SCALE_TESTS.index(k[0]), k[1]))
+    for test, sz in keys:
+        cells = []
+        for c, n in cols:
+            a = runs.get(("slub", c, n), {}).get((test, sz))
+            b = runs.get(("modslab", c, n), {}).get((test, sz))
+            cells.append(f"{a:.0f} / {b:.0f}" if a and b else "-")
+            for alloc, v in (("slub", a), ("modslab", b)):
+                if v:
+                    js.setdefault(alloc, {}).setdefault(
+                        f"{c}-{n}", {})[f"{test}-{sz}"] = round(v, 1)
+        md.append(f"| {test} | {sz or '-'} | " + " | ".join(cells) + " |")
     md.append("")
-    return md, {"scale": js}
+    locks_md, locks_js = locks_section(raw)
+    return md + locks_md, {"scale": js, "locks": locks_js}
+
+
+LOCKSTAT = re.compile(r"lockstat: test=(\w+) size=(\d+) ops=(\d+) "
+                      r"acquisitions=(\d+) contentions=(\d+)")
+
+
+def parse_locks(text):
+    """{(test, size): (acquisitions, contentions) per 1000 ops}, less the
+    module's load with no measurement (test=none) of the same size"""
+    seen = {}
+    for m in LOCKSTAT.finditer(text or ""):
+        test, size, ops, acq, cont = m.groups()
+        seen[(test, int(size))] = (int(ops), int(acq), int(cont))
+    out = {}
+    for (test, size), (ops, acq, cont) in seen.items():
+        _o, acq0, cont0 = seen.get(("none", size), (0, 0, 0))
+        if test != "none" and ops:
+            out[(test, size)] = (max(acq - acq0, 0) * 1000 / ops,
+                                 max(cont - cont0, 0) * 1000 / ops)
+    return out
+
+
+def locks_section(raw):
+    """The node list lock per 1000 operations at 1-8 vCPUs: markdown, json"""
+    runs = {}
+    for alloc in ("slub", "modslab"):
+        for cpus in SCALE_CPUS:
+            for nodes in (1, 2):
+                text = read(os.path.join(raw, f"locks-{alloc}-{cpus}-{nodes}.log"))
+                if text:
+                    runs[(alloc, cpus, nodes)] = parse_locks(text)
+    if not runs:
+        return [], None
+    cols = [(c, n) for c in SCALE_CPUS for n in (1, 2)
+            if any((a, c, n) in runs for a in ("slub", "modslab"))]
+    md = ["#### The node list lock per 1000 operations", "",
+          "The same boots of the profile's kernels built with lock "
+          "statistics (configs/lockstat.config): acquisitions of the node "
+          "list lock class (`&n->list_lock`, the same name in both "
+          "allocators) from /proc/lock_stat, cleared before each "
+          "measurement, less a load of the module that measures nothing, "
+          "per 1000 objects (fork_exit: per 1000 forks, no baseline taken "
+          "away), SLUB / MODSLAB; contentions in brackets when "
+          "there were any.  Lock statistics change instruction counts, so "
+          "these kernels count locks only.", "",
+          "| test | size | " + " | ".join(f"{c} vCPU, {n} node{'s' if n > 1 else ''}"
+                                         for c, n in cols) + " |",
+          "|---|---|" + "---|" * len(cols)]
+    js = {}
+    keys = sorted({k for r in runs.values() for k in r},
+                  key=lambda k: (SCALE_TESTS.index(k[0])
+                                 if k[0] in SCALE_TESTS else 99, k[1]))
+    for test, sz in keys:
+        cells = []
+        for c, n in cols:
+            pair = []
+            for alloc in ("slub", "modslab"):
+                v = runs.get((alloc, c, n), {}).get((test, sz))
+                if v is None:
+                    pair.append("-")
+                    continue
+                pair.append(f"{v[0]:.1f}" + (f" ({v[1]:.1f})" if v[1] else ""))
+                js.setdefault(alloc, {}).setdefault(f"{c}-{n}", {})[
+                    f"{test}-{sz}"] = {"acquisitions": round(v[0], 2),
+                                       "contentions": round(v[1], 2)}
+            cells.append(" / ".join(pair))
+        md.append(f"| {test} | {sz or '-'} | " + " | ".join(cells) + " |")
+    md.append("")
+    return md, js
 
 
 def api_section(raw):

@@ -20,7 +20,9 @@
 # 5. Scale: the same module in the SLUB and the MODSLAB kernel of the
 #    distribution profile at 1, 2, 4 and 8 vCPUs, on one NUMA node and on
 #    two, in instructions: n allocations then n frees, and the remote
-#    free (SCALE=0 skips it).
+#    free, and fork + exit + wait of a user program (bench/fork_bench.c);
+#    and the node list lock's acquisitions in those patterns, in the same
+#    kernels with lock statistics (SCALE=0 skips it).
 # Knobs (environment): REPS (5), PAIRS (1000000), SIZES (module default),
 # BENCH_ARGS (more module parameters), ROUNDS, FILES, IDLE (60 s), WREPS
 # (5 runs of each workload), UML, SYSTEM, TINY, API, API_ARGS, SCALE,
@@ -43,7 +45,10 @@ TINY=${TINY:-1}
 API=${API:-1}
 API_ARGS=${API_ARGS:-}
 SCALE=${SCALE:-1}
-scale_params="reps=1 ops=20000 n=64 sizes=64,1024"
+scale_sizes=64,1024
+scale_params="reps=1 ops=20000 n=64 sizes=$scale_sizes"
+scale_forks="500 3"
+locks_params="reps=1 ops=20000 n=64"
 api_params="reps=3 ops=20000 n=64${API_ARGS:+ $API_ARGS}"
 # No KUnit at boot (the figures are the workload's, not the tests'); the
 # TSC as clocksource: under TCG the watchdog finds it "skewed" against
@@ -79,6 +84,10 @@ bench_boot() {
 }
 
 "$TOP/scripts/tree.sh"
+# The user programs the guests run (static: the initramfs has no libc)
+mkdir -p "$BUILD/bench-bin"
+gcc -O2 -Wall -static -o "$BUILD/bench-bin/fork_bench" "$TOP/bench/fork_bench.c" ||
+	die "bench/fork_bench.c did not build"
 
 # 1. Cache level under QEMU TCG
 if [ "$CACHE" = 1 ]; then
@@ -164,36 +173,37 @@ fi
 
 # 5. Scale.  With icount the vCPUs run one at a time and the counter sums
 #    them all, so the figures stay per operation whatever the vCPUs; what
-#    grows with CPUs and nodes is the work per operation itself.
-rm -f "$raw"/scale-*
+#    grows with CPUs and nodes is the work per operation itself.  Then the
+#    same boots of the profile's kernels with CONFIG_LOCK_STAT
+#    (configs/lockstat.config), for the node list lock's acquisitions per
+#    pattern: lockdep's bookkeeping changes instruction counts, so those
+#    kernels count locks only.
+rm -f "$raw"/scale-* "$raw"/locks-*
 if [ "$SCALE" = 1 ]; then
-	for alloc in slub modslab; do
-		cfg=$alloc+distro
-		if ! CONFIG=$cfg "$TOP/scripts/kernel.sh" >"$raw/scale-kernel-$cfg.out" 2>&1 ||
-		   ! build_module "$cfg"; then
-			warn "scale not measured on $cfg: its kernel or module did not build"
-			continue
-		fi
-		for cpus in 1 2 4 8; do
-			for nodes in 1 2; do
-				[ "$cpus" = 1 ] && [ "$nodes" = 2 ] && continue
-				numa=
-				smp=$cpus
-				if [ "$nodes" = 2 ]; then
-					# One socket per node, as the kernel's
-					# topology checks expect
-					half=$((cpus / 2))
-					smp="$cpus,sockets=2,cores=$half,threads=1"
-					numa="-object memory-backend-ram,id=m0,size=512M
-					      -object memory-backend-ram,id=m1,size=512M
-					      -numa node,nodeid=0,cpus=0-$((half - 1)),memdev=m0
-					      -numa node,nodeid=1,cpus=$half-$((cpus - 1)),memdev=m1"
-				fi
-				progress "scale on $cfg: $cpus vCPUs, $nodes node(s)"
-				QEMU_EXTRA="-accel tcg,thread=single -icount shift=0,sleep=off -smp $smp $numa" \
-					bench_boot "$cfg" "scale-$alloc-$cpus-$nodes" \
-						"guest-bench-api $scale_params" ||
-					warn "the scale boot of $cfg at $cpus vCPUs, $nodes node(s) failed"
+	for kind in scale locks; do
+		for alloc in slub modslab; do
+			cfg=$alloc+distro
+			cmd="guest-bench-api $scale_params && fork_bench $scale_forks"
+			if [ $kind = locks ]; then
+				cfg=$cfg+lockstat
+				cmd="guest-bench-lockstat $scale_sizes $locks_params"
+			fi
+			if ! CONFIG=$cfg "$TOP/scripts/kernel.sh" >"$raw/$kind-kernel-$cfg.out" 2>&1 ||
+			   ! build_module "$cfg"; then
+				warn "$kind not measured on $cfg: its kernel or module did not build"
+				continue
+			fi
+			for cpus in 1 2 4 8; do
+				for nodes in 1 2; do
+					[ "$cpus" = 1 ] && [ "$nodes" = 2 ] && continue
+					smp="-smp $cpus"
+					[ "$nodes" = 2 ] &&
+						smp="-smp $(two_node_smp $cpus) $(two_node_args $cpus 1024)"
+					progress "$kind on $cfg: $cpus vCPUs, $nodes node(s)"
+					QEMU_EXTRA="-accel tcg,thread=single -icount shift=0,sleep=off $smp" \
+						bench_boot "$cfg" "$kind-$alloc-$cpus-$nodes" "$cmd" ||
+						warn "the $kind boot of $cfg at $cpus vCPUs, $nodes node(s) failed"
+				done
 			done
 		done
 	done

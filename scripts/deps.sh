@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PACKAGES=(
-	linux-source-6.12 gcc make bc flex bison libelf-dev libssl-dev dwarves
+	linux-source-6.12 gcc libc6-dev make bc flex bison libelf-dev libssl-dev dwarves
 	cpio python3 qemu-system-x86 busybox-static sparse ccache xz-utils
 	git rsync kmod perl util-linux gnuplot-nox python3-ply python3-git
 	clang-14 libclang-rt-14-dev llvm-14
