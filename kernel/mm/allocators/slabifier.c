@@ -617,8 +617,20 @@ static void sf_discard_list(struct sf_cache *sc, struct list_head *discard)
  * interrupts are off where the fallback lock needs them off.
  */
 
-/* partial -> active: take the slab's free list.  Under the list lock. */
-static void *sf_freeze(struct mslab *slab)
+/* What sf_take_all() does to the slab's frozen bit */
+enum sf_take {
+	SF_TAKE_KEEP,		/* a partial slab stays unfrozen */
+	SF_TAKE_FREEZE,		/* partial -> active */
+	SF_TAKE_FREEZE_IF_ANY,	/* active stays active, or becomes full */
+};
+
+/*
+ * Take the whole free list of @slab and count all its objects in use, in
+ * one update, changing the frozen bit as @how says; the counters before it
+ * go to *@before when asked for.  A constant @how folds the test away.
+ */
+static __always_inline void *sf_take_all(struct mslab *slab, enum sf_take how,
+					 union sf_counters *before)
 {
 	union sf_counters old, new;
 	void *fl;
@@ -628,9 +640,20 @@ static void *sf_freeze(struct mslab *slab)
 		old = sf_read_counters(slab);
 		new = old;
 		new.inuse = old.objects;
-		new.frozen = 1;
+		if (how == SF_TAKE_FREEZE)
+			new.frozen = 1;
+		else if (how == SF_TAKE_FREEZE_IF_ANY)
+			new.frozen = !!fl;
 	} while (!mslab_update(slab, fl, old.counters, NULL, new.counters));
+	if (before)
+		*before = old;
 	return fl;
+}
+
+/* partial -> active: take the slab's free list.  Under the list lock. */
+static void *sf_freeze(struct mslab *slab)
+{
+	return sf_take_all(slab, SF_TAKE_FREEZE, NULL);
 }
 
 /*
@@ -640,17 +663,7 @@ static void *sf_freeze(struct mslab *slab)
  */
 static void *sf_take_remote(struct mslab *slab)
 {
-	union sf_counters old, new;
-	void *fl;
-
-	do {
-		fl = READ_ONCE(slab->freelist);
-		old = sf_read_counters(slab);
-		new = old;
-		new.inuse = old.objects;
-		new.frozen = !!fl;
-	} while (!mslab_update(slab, fl, old.counters, NULL, new.counters));
-	return fl;
+	return sf_take_all(slab, SF_TAKE_FREEZE_IF_ANY, NULL);
 }
 
 /*
@@ -1122,7 +1135,7 @@ static size_t sf_alloc_bulk_partials(struct sf_cache *sc, struct sf_cpu *c,
 	struct sf_node *n = sc->node[numa_mem_id()];
 	unsigned int nr_slabs = 0, i, free[SF_BULK_SLABS];
 	void *fl[SF_BULK_SLABS], *obj;
-	union sf_counters old, new;
+	union sf_counters old;
 	struct mslab *slab, *tmp;
 	size_t got = 0, taken = 0;
 
@@ -1139,13 +1152,7 @@ static size_t sf_alloc_bulk_partials(struct sf_cache *sc, struct sf_cpu *c,
 		old = sf_read_counters(slab);
 		if (old.objects - old.inuse > want - taken)
 			break;
-		do {
-			fl[nr_slabs] = READ_ONCE(slab->freelist);
-			old = sf_read_counters(slab);
-			new = old;
-			new.inuse = old.objects;
-		} while (!mslab_update(slab, fl[nr_slabs], old.counters, NULL,
-				       new.counters));
+		fl[nr_slabs] = sf_take_all(slab, SF_TAKE_KEEP, &old);
 		sf_remove_partial(n, slab);
 		free[nr_slabs] = old.objects - old.inuse;
 		taken += free[nr_slabs++];
