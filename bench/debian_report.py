@@ -203,9 +203,8 @@ def debian_section(raw, report):
     def vals(k, f):
         return [x for x in (f(d) for d in good.get(k, [])) if x is not None]
 
-    md += ["Boot (systemd-analyze time; the kernel's part includes the "
-           "base configuration's test_meminit self-test, which allocates; "
-           "`Slab:` once the boot finished; **worse** as below):",
+    md += ["Boot (systemd-analyze time; `Slab:` once the boot finished; "
+           "**worse** as below):",
            "", "| | " + head + " | MODSLAB/SLUB |",
            "|---|" + "---|" * (len(cols) + 1)]
     boot_rows = [("kernel s", lambda d: d["boot"].get("kernel"), 2),
