@@ -99,6 +99,15 @@ static void api_print(const char *test, unsigned int size, unsigned int rep,
 		hundredths % 100);
 }
 
+/* One measurement, when tests= asks for it: @expr runs only then */
+#define API_RUN(test, size, rep, nr, expr)				\
+do {									\
+	const char *__test = (test);					\
+									\
+	if (api_wanted(__test))						\
+		api_print(__test, size, rep, nr, expr);			\
+} while (0)
+
 /* kmalloc() of a size the compiler sees, as most callers write it */
 #define API_KMALLOC_CONST(sz)						\
 static noinline u64 api_kmalloc_##sz(gfp_t gfp)			\
@@ -308,32 +317,24 @@ static void api_size(unsigned int size, void **p, int other)
 		return;
 	}
 	for (rep = 0; rep < reps; rep++) {
-		if (api_wanted("cache_alloc_free"))
-			api_print("cache_alloc_free", size, rep, ops,
-				  api_cache_alloc_free(s));
+		API_RUN("cache_alloc_free", size, rep, ops,
+			api_cache_alloc_free(s));
 		if (size <= KMALLOC_MAX_CACHE_SIZE) {
-			if (api_wanted("kmalloc_free"))
-				api_print("kmalloc_free", size, rep, ops,
-					  api_kmalloc_const(size, GFP_KERNEL));
-			if (api_wanted("kmalloc_var_free"))
-				api_print("kmalloc_var_free", size, rep, ops,
-					  api_kmalloc_var(size, GFP_KERNEL));
-			if (api_wanted("kzalloc_free"))
-				api_print("kzalloc_free", size, rep, ops,
-					  api_kmalloc_var(size,
-							  GFP_KERNEL | __GFP_ZERO));
-			if (api_wanted("kfree_bulk"))
-				api_print("kfree_bulk", size, rep, batched,
-					  api_kfree_bulk(size, p));
+			API_RUN("kmalloc_free", size, rep, ops,
+				api_kmalloc_const(size, GFP_KERNEL));
+			API_RUN("kmalloc_var_free", size, rep, ops,
+				api_kmalloc_var(size, GFP_KERNEL));
+			API_RUN("kzalloc_free", size, rep, ops,
+				api_kmalloc_var(size, GFP_KERNEL | __GFP_ZERO));
+			API_RUN("kfree_bulk", size, rep, batched,
+				api_kfree_bulk(size, p));
 		}
-		if (api_wanted("n_alloc_n_free"))
-			api_print("n_alloc_n_free", size, rep, batched,
-				  api_n_alloc_n_free(s, p));
-		if (api_wanted("bulk"))
-			api_print("bulk", size, rep, batched, api_bulk(s, p));
-		if (other >= 0 && api_wanted("remote_free"))
-			api_print("remote_free", size, rep, batched,
-				  api_remote_free(s, p, other));
+		API_RUN("n_alloc_n_free", size, rep, batched,
+			api_n_alloc_n_free(s, p));
+		API_RUN("bulk", size, rep, batched, api_bulk(s, p));
+		if (other >= 0)
+			API_RUN("remote_free", size, rep, batched,
+				api_remote_free(s, p, other));
 		if (size <= KMALLOC_MAX_CACHE_SIZE && api_wanted("kfree_rcu")) {
 			api_print("kfree_rcu", size, rep, batched,
 				  api_kfree_rcu(size, p));

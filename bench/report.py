@@ -323,20 +323,33 @@ SCALE_CPUS = (1, 2, 4, 8)
 SCALE_TESTS = ("n_alloc_n_free", "remote_free", "fork_exit")
 
 
-def scale_section(raw):
-    """Scale: instructions per op at 1-8 vCPUs, 1-2 nodes: markdown, json"""
+def scale_runs(raw, kind, parse):
+    """{(alloc, cpus, nodes): parse(log)} of the scale part's KIND-*.log
+    files, the vCPU/node columns present, and the table's header lines"""
     runs = {}
     for alloc in ("slub", "modslab"):
         for cpus in SCALE_CPUS:
             for nodes in (1, 2):
-                text = read(os.path.join(raw, f"scale-{alloc}-{cpus}-{nodes}.log"))
+                text = read(os.path.join(raw, f"{kind}-{alloc}-{cpus}-{nodes}.log"))
                 if text:
-                    runs[(alloc, cpus, nodes)] = parse_api(text)[0]
+                    runs[(alloc, cpus, nodes)] = parse(text)
+    cols = [(c, n) for c in SCALE_CPUS for n in (1, 2)
+            if any((a, c, n) in runs for a in ("slub", "modslab"))]
+    head = ["| test | size | " + " | ".join(
+                f"{c} vCPU, {n} node{'s' if n > 1 else ''}" for c, n in cols) + " |",
+            "|---|---|" + "---|" * len(cols)]
+    keys = sorted({k for r in runs.values() for k in r if k[0] in SCALE_TESTS},
+                  key=lambda k: (SCALE_TESTS.index(k[0]), k[1]))
+    return runs, cols, head, keys
+
+
+def scale_section(raw):
+    """Scale: instructions per op at 1-8 vCPUs, 1-2 nodes: markdown, json"""
+    runs, cols, head, keys = scale_runs(raw, "scale",
+                                        lambda t: parse_api(t)[0])
     if not runs:
         locks_md, locks_js = locks_section(raw)
         return locks_md, {"scale": None, "locks": locks_js}
-    cols = [(c, n) for c in SCALE_CPUS for n in (1, 2)
-            if any((a, c, n) in runs for a in ("slub", "modslab"))]
     md = ["### Scale: vCPUs and NUMA nodes (distribution profile)", "",
           "The API module in the SLUB and the MODSLAB kernel of the "
           "distribution profile, booted with 1, 2, 4 and 8 vCPUs, on one "
@@ -349,13 +362,8 @@ def scale_section(raw):
           "figure is the work per operation: what more CPUs or nodes add "
           "to it (per-CPU and per-node loops, remote node look-ups), not "
           "contention, which icount cannot show (the list-lock table "
-          "below counts what would contend).", "",
-          "| test | size | " + " | ".join(f"{c} vCPU, {n} node{'s' if n > 1 else ''}"
-                                         for c, n in cols) + " |",
-          "|---|---|" + "---|" * len(cols)]
+          "below counts what would contend).", ""] + head
     js = {}
-    keys = sorted({k for r in runs.values() for k in r if k[0] in SCALE_TESTS},
-                  key=lambda k: (SCALE_TESTS.index(k[0]), k[1]))
     for test, sz in keys:
         cells = []
         for c, n in cols:
@@ -394,17 +402,9 @@ def parse_locks(text):
 
 def locks_section(raw):
     """The node list lock per 1000 operations at 1-8 vCPUs: markdown, json"""
-    runs = {}
-    for alloc in ("slub", "modslab"):
-        for cpus in SCALE_CPUS:
-            for nodes in (1, 2):
-                text = read(os.path.join(raw, f"locks-{alloc}-{cpus}-{nodes}.log"))
-                if text:
-                    runs[(alloc, cpus, nodes)] = parse_locks(text)
+    runs, cols, head, keys = scale_runs(raw, "locks", parse_locks)
     if not runs:
         return [], None
-    cols = [(c, n) for c in SCALE_CPUS for n in (1, 2)
-            if any((a, c, n) in runs for a in ("slub", "modslab"))]
     md = ["#### The node list lock per 1000 operations", "",
           "The same boots of the profile's kernels built with lock "
           "statistics (configs/lockstat.config): acquisitions of the node "
@@ -414,14 +414,8 @@ def locks_section(raw):
           "per 1000 objects (fork_exit: per 1000 forks, no baseline taken "
           "away), SLUB / MODSLAB; contentions in brackets when "
           "there were any.  Lock statistics change instruction counts, so "
-          "these kernels count locks only.", "",
-          "| test | size | " + " | ".join(f"{c} vCPU, {n} node{'s' if n > 1 else ''}"
-                                         for c, n in cols) + " |",
-          "|---|---|" + "---|" * len(cols)]
+          "these kernels count locks only.", ""] + head
     js = {}
-    keys = sorted({k for r in runs.values() for k in r},
-                  key=lambda k: (SCALE_TESTS.index(k[0])
-                                 if k[0] in SCALE_TESTS else 99, k[1]))
     for test, sz in keys:
         cells = []
         for c, n in cols:
