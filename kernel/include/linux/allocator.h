@@ -295,6 +295,9 @@ typedef enum slab_move_result (*slab_move_fn)(struct slab_cache *c, void *old,
  * @active_slabs: slabs holding at least one object in use.
  * @num_slabs: slabs of the cache.
  * @partial_slabs: slabs on the per-node partial lists.
+ * @partial_objs: objects in use on those slabs.
+ * @cpu_slabs: slabs some CPU allocates from (a racy count, as a
+ *	statistic may be).
  * @pages: pages held by the cache.
  * @object_size: usable size of an object.
  * @size: stride of objects in a slab.
@@ -310,6 +313,8 @@ struct slab_cache_stats {
 	unsigned long	active_slabs;
 	unsigned long	num_slabs;
 	unsigned long	partial_slabs;
+	unsigned long	partial_objs;
+	unsigned long	cpu_slabs;
 	unsigned long	pages;
 	unsigned int	object_size;
 	unsigned int	size;

@@ -336,6 +336,8 @@ static void sw_add_stats(struct slab_cache_stats *st, struct slab_cache *c)
 	st->active_slabs += o.active_slabs;
 	st->num_slabs += o.num_slabs;
 	st->partial_slabs += o.partial_slabs;
+	st->partial_objs += o.partial_objs;
+	st->cpu_slabs += o.cpu_slabs;
 	st->pages += o.pages;
 	st->double_frees += o.double_frees;
 	st->invalid_frees += o.invalid_frees;

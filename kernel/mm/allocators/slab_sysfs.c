@@ -73,6 +73,8 @@ SLAB_STAT_ATTR(objects, active_objs);
 SLAB_STAT_ATTR(total_objects, num_objs);
 SLAB_STAT_ATTR(slabs, num_slabs);
 SLAB_STAT_ATTR(partial, partial_slabs);
+SLAB_STAT_ATTR(objects_partial, partial_objs);
+SLAB_STAT_ATTR(cpu_slabs, cpu_slabs);
 SLAB_STAT_ATTR(objs_per_slab, objs_per_slab);
 SLAB_STAT_ATTR(order, order);
 SLAB_STAT_ATTR(min_partial, min_partial);
@@ -228,6 +230,8 @@ static struct attribute *slab_attrs[] = {
 	&total_objects_attr.attr,
 	&slabs_attr.attr,
 	&partial_attr.attr,
+	&objects_partial_attr.attr,
+	&cpu_slabs_attr.attr,
 	&objs_per_slab_attr.attr,
 	&order_attr.attr,
 	&min_partial_attr.attr,

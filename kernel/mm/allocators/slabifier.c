@@ -1597,7 +1597,7 @@ static void slabifier_stats(struct slab_cache *c, struct slab_cache_stats *st)
 	union sf_counters cnt;
 	struct mslab *slab;
 	struct sf_node *n;
-	int nid;
+	int nid, cpu;
 
 	memset(st, 0, sizeof(*st));
 	for_each_node(nid) {
@@ -1613,8 +1613,13 @@ static void slabifier_stats(struct slab_cache *c, struct slab_cache_stats *st)
 			cnt = sf_read_counters(slab);
 			free += cnt.objects - cnt.inuse;
 			empty += !cnt.inuse;
+			st->partial_objs += cnt.inuse;
 		}
 		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	for_each_possible_cpu(cpu) {
+		/* Unlocked, as SLUB reads its CPU slabs for the same files */
+		st->cpu_slabs += !!data_race(per_cpu_ptr(sc->cpu, cpu)->slab);
 	}
 	st->active_objs = st->num_objs - min(free, st->num_objs);
 	st->active_slabs = st->num_slabs - min(empty, st->num_slabs);

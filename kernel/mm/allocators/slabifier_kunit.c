@@ -614,6 +614,36 @@ static void slabifier_bulk_failure(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, t->released);
 }
 
+/*
+ * cpu_slabs counts the slabs CPUs allocate from; partial_objs the objects
+ * in use on the partial slabs, which a flush puts an active slab among.
+ */
+static void slabifier_stats_cpu_and_partial(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 256, NULL);
+	void *p, *q;
+
+	KUNIT_EXPECT_EQ(test, stats(c).cpu_slabs, 0UL);
+	migrate_disable();
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	q = slab_cache_alloc(c, GFP_KERNEL);
+	migrate_enable();
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_EQ(test, stats(c).cpu_slabs, 1UL);
+	KUNIT_EXPECT_EQ(test, stats(c).partial_objs, 0UL);
+	slab_cache_shrink(c, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, stats(c).cpu_slabs, 0UL);
+	KUNIT_EXPECT_EQ(test, stats(c).partial_slabs, 1UL);
+	KUNIT_EXPECT_EQ(test, stats(c).partial_objs, 2UL);
+	slab_cache_free(c, q);
+	KUNIT_EXPECT_EQ(test, stats(c).partial_objs, 1UL);
+	slab_cache_free(c, p);
+	slab_cache_shrink(c, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, stats(c).partial_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
 static void slabifier_queries(struct kunit *test)
 {
 	struct slab_cache *c = mk(test, NULL, 200, NULL);
@@ -1859,6 +1889,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_node_alloc),
 	KUNIT_CASE(slabifier_bulk),
 	KUNIT_CASE(slabifier_bulk_failure),
+	KUNIT_CASE(slabifier_stats_cpu_and_partial),
 	KUNIT_CASE(slabifier_queries),
 	KUNIT_CASE(slabifier_page_type),
 	KUNIT_CASE(slabifier_partial_reuse),
