@@ -10,7 +10,8 @@
 # (guest_verdict in lib.sh): a kernel report, a failed check, a non-zero
 # exit or a timeout fails.  The kernel needs the distribution profile
 # (CONFIG=modslab+distro, slub+distro, ...), which builds in the guest's
-# disk, file system and what systemd needs.
+# disk, file system and what systemd needs.  QEMU_ARGS adds arguments to
+# QEMU's (the instruction-count mode of make bench-debian ICOUNT=1).
 . "$(dirname "$0")/lib.sh"
 
 CONFIG=${CONFIG:?CONFIG=<name> is required, e.g. CONFIG=modslab+distro}
@@ -21,6 +22,7 @@ APPEND=${APPEND:-}
 SMP=${SMP:-2}
 MEM=${MEM:-2048}
 RESULT=${RESULT:-debian-$CONFIG}
+read -r -d '' -a qemu_args <<<"${QEMU_ARGS:-}" || true
 LOG=${LOG:-$BUILD/$CONFIG/debian-boot.log}
 kernel=$BUILD/$CONFIG/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "no kernel in build/$CONFIG; run 'make kernel CONFIG=$CONFIG'"
@@ -61,6 +63,7 @@ progress "booting Debian on x86_64/$CONFIG in QEMU (TCG, $SMP CPUs, timeout ${TI
 set +e
 timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 -nographic -no-reboot \
 	-machine q35 -cpu max -smp "$SMP" -m "$MEM" -bios qboot.rom -nic none \
+	"${qemu_args[@]}" \
 	-kernel "$kernel" \
 	-drive file="$run/root.qcow2",if=virtio,format=qcow2,cache=unsafe \
 	-drive file="$run/cmd.img",if=virtio,format=raw,cache=unsafe \
