@@ -343,6 +343,29 @@ def scale_runs(raw, kind, parse):
     return runs, cols, head, keys
 
 
+def scale_rows(runs, cols, keys, fmt, value):
+    """The rows of a scale table, a cell per column holding SLUB / MODSLAB
+    as fmt() writes a figure ("-": not measured), and bench.json's
+    {alloc: {"cpus-nodes": {"test-size": value(figure)}}}"""
+    md, js = [], {}
+    for test, sz in keys:
+        cells = []
+        for c, n in cols:
+            pair = []
+            for alloc in ("slub", "modslab"):
+                v = runs.get((alloc, c, n), {}).get((test, sz))
+                if v is None:
+                    pair.append("-")
+                    continue
+                pair.append(fmt(v))
+                js.setdefault(alloc, {}).setdefault(
+                    f"{c}-{n}", {})[f"{test}-{sz}"] = value(v)
+            cells.append(" / ".join(pair))
+        md.append(f"| {test} | {sz or '-'} | " + " | ".join(cells) + " |")
+    md.append("")
+    return md, js
+
+
 def scale_section(raw):
     """Scale: instructions per op at 1-8 vCPUs, 1-2 nodes: markdown, json"""
     runs, cols, head, keys = scale_runs(raw, "scale",
@@ -363,19 +386,9 @@ def scale_section(raw):
           "to it (per-CPU and per-node loops, remote node look-ups), not "
           "contention, which icount cannot show (the list-lock table "
           "below counts what would contend).", ""] + head
-    js = {}
-    for test, sz in keys:
-        cells = []
-        for c, n in cols:
-            a = runs.get(("slub", c, n), {}).get((test, sz))
-            b = runs.get(("modslab", c, n), {}).get((test, sz))
-            cells.append(f"{a:.0f} / {b:.0f}" if a and b else "-")
-            for alloc, v in (("slub", a), ("modslab", b)):
-                if v:
-                    js.setdefault(alloc, {}).setdefault(
-                        f"{c}-{n}", {})[f"{test}-{sz}"] = round(v, 1)
-        md.append(f"| {test} | {sz or '-'} | " + " | ".join(cells) + " |")
-    md.append("")
+    rows, js = scale_rows(runs, cols, keys, lambda v: f"{v:.0f}",
+                          lambda v: round(v, 1))
+    md += rows
     locks_md, locks_js = locks_section(raw)
     return md + locks_md, {"scale": js, "locks": locks_js}
 
@@ -415,24 +428,12 @@ def locks_section(raw):
           "away), SLUB / MODSLAB; contentions in brackets when "
           "there were any.  Lock statistics change instruction counts, so "
           "these kernels count locks only.", ""] + head
-    js = {}
-    for test, sz in keys:
-        cells = []
-        for c, n in cols:
-            pair = []
-            for alloc in ("slub", "modslab"):
-                v = runs.get((alloc, c, n), {}).get((test, sz))
-                if v is None:
-                    pair.append("-")
-                    continue
-                pair.append(f"{v[0]:.1f}" + (f" ({v[1]:.1f})" if v[1] else ""))
-                js.setdefault(alloc, {}).setdefault(f"{c}-{n}", {})[
-                    f"{test}-{sz}"] = {"acquisitions": round(v[0], 2),
-                                       "contentions": round(v[1], 2)}
-            cells.append(" / ".join(pair))
-        md.append(f"| {test} | {sz or '-'} | " + " | ".join(cells) + " |")
-    md.append("")
-    return md, js
+    rows, js = scale_rows(
+        runs, cols, keys,
+        lambda v: f"{v[0]:.1f}" + (f" ({v[1]:.1f})" if v[1] else ""),
+        lambda v: {"acquisitions": round(v[0], 2),
+                   "contentions": round(v[1], 2)})
+    return md + rows, js
 
 
 def api_section(raw):

@@ -84,10 +84,6 @@ bench_boot() {
 }
 
 "$TOP/scripts/tree.sh"
-# The user programs the guests run (static: the initramfs has no libc)
-mkdir -p "$BUILD/bench-bin"
-gcc -O2 -Wall -static -o "$BUILD/bench-bin/fork_bench" "$TOP/bench/fork_bench.c" ||
-	die "bench/fork_bench.c did not build"
 
 # 1. Cache level under QEMU TCG
 if [ "$CACHE" = 1 ]; then
@@ -180,6 +176,10 @@ fi
 #    kernels count locks only.
 rm -f "$raw"/scale-* "$raw"/locks-*
 if [ "$SCALE" = 1 ]; then
+	# The user program of both kinds (static: the initramfs has no libc)
+	mkdir -p "$BUILD/bench-bin"
+	gcc -O2 -Wall -static -o "$BUILD/bench-bin/fork_bench" "$TOP/bench/fork_bench.c" ||
+		die "bench/fork_bench.c did not build"
 	for kind in scale locks; do
 		for alloc in slub modslab; do
 			cfg=$alloc+distro
