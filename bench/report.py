@@ -38,6 +38,8 @@ API = re.compile(r"api: test=(\S+) size=(\d+) n=(\d+) rep=(\d+) ops=(\d+) "
                  r"cycles=(\d+)")
 APIMEM = re.compile(r"meminfo-boot: Slab: (\d+) SUnreclaim: (\d+)")
 APIIDLE = re.compile(r"meminfo-idle: Slab: (\d+) SUnreclaim: (\d+)")
+APIPARTS = re.compile(r"slab-parts-boot: slabs_kb=(\d+) objects_kb=(\d+)")
+APISYSFS = re.compile(r"slab-sysfs: nodes=(\d+) node_size=(\d+)")
 # API tests, and the bench.json key each gives (ratio MODSLAB/SLUB kernel)
 API_TESTS = [("cache_alloc_free", "insn_alloc_free"),
              ("kmalloc_free", "insn_kmalloc_kfree"),
@@ -319,6 +321,65 @@ def parse_api(text):
             (int(idle.group(1)), int(idle.group(2))) if idle else (None, None))
 
 
+def parse_slab_parts(text):
+    """(slabs kB, objects kB, /sys/kernel/slab nodes, kernfs node size) of
+    a guest-bench-api log, None where it has none"""
+    parts = APIPARTS.search(text or "")
+    sysfs = APISYSFS.search(text or "")
+    return (tuple(int(x) for x in parts.groups()) if parts else (None, None)) + \
+        (tuple(int(x) for x in sysfs.groups()) if sysfs else (None, None))
+
+
+def slab_parts_md(key, su_mem, mo_mem, su_parts, mo_parts):
+    """The paragraph that splits Slab: after boot into what the caches'
+    slabs hold and what no cache holds, and the ratio MODSLAB's objects
+    and uncached pages alone would read against SLUB's Slab:"""
+    if None in su_parts[:2] or None in mo_parts[:2]:
+        return [], None
+    (su_slabs, su_objs), (mo_slabs, mo_objs) = su_parts[:2], mo_parts[:2]
+    su_out, mo_out = su_mem - su_slabs, mo_mem - mo_slabs
+    ratio = round((mo_objs + max(mo_out, 0)) / su_mem, 3)
+    md = ["", f"What `Slab:` after boot is made of, SLUB / MODSLAB, from "
+          f"`/proc/slabinfo` read right after it: the caches' slabs "
+          f"{su_slabs} / {mo_slabs} kB, of which objects counted active "
+          f"(in use, or free on a CPU's slab: both allocators count them "
+          f"so) {su_objs} / {mo_objs} kB and free space {su_slabs - su_objs}"
+          f" / {mo_slabs - mo_objs} kB; outside any cache (kmalloc above "
+          f"the largest kmalloc cache, and what changed between the two "
+          f"reads) {su_out} / {mo_out} kB.  MODSLAB's objects and "
+          f"uncached pages alone are {ratio:.2f} of SLUB's `Slab:` "
+          f"(`{key}`): no packing of its slabs reads "
+          f"lower."]
+    if None not in su_parts[2:] and None not in mo_parts[2:]:
+        su_kb = su_parts[2] * su_parts[3] // 1024
+        mo_kb = mo_parts[2] * mo_parts[3] // 1024
+        md[-1] += (f"  `/sys/kernel/slab` is {su_parts[2]} / {mo_parts[2]} "
+                   f"kernfs nodes, about {su_kb} / {mo_kb} kB of "
+                   f"`kernfs_node_cache` among those objects.")
+    return md, ratio
+
+
+def slab_tiny_md(su_slab, tiny_log, mo_parts):
+    """The paragraph on the profile's SLUB_TINY after boot against SLUB's
+    Slab:, and its ratio (None when it was not measured)"""
+    tiny = APIMEM.search(tiny_log or "")
+    if not tiny:
+        return [], None
+    kb = int(tiny.group(1))
+    ratio = round(kb / su_slab, 3)
+    md = ["", f"SLUB_TINY of the same profile (slabs of at most two "
+          f"pages, no per-CPU slabs, no `/sys/kernel/slab`), `Slab:` after "
+          f"boot: {kb} kB, {ratio:.2f} of SLUB's "
+          f"(`slab_memory_distro_tiny`)."]
+    if None not in mo_parts[2:]:
+        sysfs_kb = mo_parts[2] * mo_parts[3] // 1024
+        md[-1] += (f"  With MODSLAB's `/sys/kernel/slab` ({sysfs_kb} kB) it "
+                   f"would read {(kb + sysfs_kb) / su_slab:.2f}: what an "
+                   f"allocator that packs as tightly and keeps SLUB's sysfs "
+                   f"files can reach.")
+    return md, ratio
+
+
 SCALE_CPUS = (1, 2, 4, 8)
 SCALE_TESTS = ("n_alloc_n_free", "remote_free", "fork_exit")
 
@@ -476,6 +537,9 @@ def api_section(raw):
                 js[key + suffix] = None
             js["slab_memory" + ("_distro" if prof == "distro" else "_small_boot")] = None
             js["slab_memory" + ("_distro" if prof == "distro" else "_small") + "_idle"] = None
+            js["slab_memory" + ("_distro" if prof == "distro" else "_small") + "_objects"] = None
+            if prof == "distro":
+                js["slab_memory_distro_tiny"] = None
             continue
         sizes = sorted({sz for (_t, sz) in su})
         md += ["Instructions per operation, SLUB / MODSLAB (ratio).", "",
@@ -495,11 +559,25 @@ def api_section(raw):
             js[key + suffix] = r
             md.append(f"| {test} | " + " | ".join(cells) + f" | {fmt(r, 3)} |")
         memkey = "slab_memory_distro" if prof == "distro" else "slab_memory_small_boot"
+        objkey = memkey.replace("_boot", "") + "_objects"
+        js[objkey] = None
+        if prof == "distro":
+            js["slab_memory_distro_tiny"] = None
         if su_mem[0] and mo_mem[0]:
             js[memkey] = round(mo_mem[0] / su_mem[0], 3)
             md += ["", f"`Slab:` after boot (held still), SLUB / MODSLAB: "
                    f"{su_mem[0]} / {mo_mem[0]} kB ({js[memkey]:.2f}); "
                    f"`SUnreclaim:` {su_mem[1]} / {mo_mem[1]} kB."]
+            parts_md, js[objkey] = slab_parts_md(
+                objkey, su_mem[0], mo_mem[0],
+                parse_slab_parts(read(os.path.join(raw, f"api-{prof}-slub.log"))),
+                parse_slab_parts(read(os.path.join(raw, f"api-{prof}-modslab.log"))))
+            md += parts_md
+            if prof == "distro":
+                tiny_md, js["slab_memory_distro_tiny"] = slab_tiny_md(
+                    su_mem[0], read(os.path.join(raw, "api-distro-slub-tiny.log")),
+                    parse_slab_parts(read(os.path.join(raw, f"api-{prof}-modslab.log"))))
+                md += tiny_md
         else:
             js[memkey] = None
         idlekey = ("slab_memory_distro" if prof == "distro"
@@ -777,7 +855,8 @@ def main():
               "slab_memory", "workload_wall", "idle_wakeups",
               "insn_alloc_free", "insn_kmalloc_kfree", "insn_bulk",
               "insn_remote_free", "slab_memory_distro",
-              "slab_memory_distro_idle",
+              "slab_memory_distro_idle", "slab_memory_distro_objects",
+              "slab_memory_distro_tiny",
               "debian_boot_multi_user", "debian_slab_boot",
               "debian_hackbench_pipe", "debian_hackbench_socket",
               "debian_stress_ng", "debian_file_churn", "debian_slab_peak",

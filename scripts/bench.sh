@@ -16,7 +16,8 @@
 # 4. The kernel API (kmem_cache_alloc, kmalloc, bulk, kfree_bulk, remote
 #    free, kfree_rcu) in instructions: the SLUB and the MODSLAB kernel of
 #    the distribution profile and of the small configuration under QEMU's
-#    icount mode (API=0 skips it).
+#    icount mode (API=0 skips it), and the profile's SLUB_TINY for its
+#    Slab: after boot (TINY=0 skips that).
 # 5. Scale: the same module in the SLUB and the MODSLAB kernel of the
 #    distribution profile at 1, 2, 4 and 8 vCPUs, on one NUMA node and on
 #    two, in instructions: n allocations then n frees, and the remote
@@ -163,6 +164,15 @@ if [ "$API" = 1 ]; then
 				warn "the API benchmark boot of $cfg failed (log: build/report/raw/api-$profile-$alloc.log)"
 		done
 	done
+	# The profile's SLUB_TINY, for its Slab: after boot (no module)
+	cfg=slub+distro+slub-tiny
+	if [ "$TINY" = 1 ] && CONFIG=$cfg "$TOP/scripts/kernel.sh" >"$raw/api-kernel-$cfg.out" 2>&1; then
+		QEMU_EXTRA="-accel tcg,thread=single -icount shift=0,sleep=off" \
+			bench_boot "$cfg" api-distro-slub-tiny "guest-bench-api --memory" ||
+			warn "the SLUB_TINY memory boot failed (log: build/report/raw/api-distro-slub-tiny.log)"
+	elif [ "$TINY" = 1 ]; then
+		warn "SLUB_TINY of the distribution profile not measured: make kernel CONFIG=$cfg failed (raw/api-kernel-$cfg.out)"
+	fi
 else
 	echo "not measured: API=0" >"$raw/api.status"
 fi
