@@ -653,8 +653,7 @@ static void derive_reserve_serves_when_base_fails(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(r));
 	KUNIT_EXPECT_EQ(test, reserve_page_allocator_available(r), 4U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->allocs), 4);
-	c = slab_cache_create(slabifier_allocator(), r, "derive-reserve",
-			      DERIVE_OBJ, NULL);
+	c = slabifier_create_order0(r, "derive-reserve", DERIVE_OBJ);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
 	slab_cache_stats(c, &st);
 	KUNIT_ASSERT_EQ(test, st.order, 0U);

@@ -272,4 +272,23 @@ unsigned int slabifier_calc_min_partial(unsigned int pages, unsigned int order,
 					unsigned int objects);
 bool slabifier_flusher_armed(struct slab_cache *c);
 
+/*
+ * For tests whose page allocator serves single pages: a slabifier cache
+ * of one-page slabs, whatever the number of CPUs (the objects a slab
+ * holds by default grow with it).
+ */
+static inline struct slab_cache *
+slabifier_create_order0(struct page_allocator *pa, const char *name,
+			unsigned int size)
+{
+	struct slab_cache *c;
+	char old[12];
+
+	snprintf(old, sizeof(old), "%u", slabifier_param_max_order());
+	slabifier_param_set("max_order", "0");
+	c = slab_cache_create(slabifier_allocator(), pa, name, size, NULL);
+	slabifier_param_set("max_order", old);
+	return c;
+}
+
 #endif /* MM_ALLOCATORS_INTERNAL_H */

@@ -15,6 +15,8 @@
 #include <linux/mempool.h>
 #include <linux/slab.h>
 
+#include "internal.h"
+
 #define MP_OBJ		256	/* order 0 slabs */
 #define MP_MIN_NR	8	/* elements the pool guarantees */
 #define MP_RESERVE	2	/* slabs the page allocator keeps back */
@@ -127,8 +129,7 @@ static void mp_setup(struct kunit *test, struct mp_fixture *m,
 	} else {
 		m->r = page_allocator_get(&m->f->pa);
 	}
-	m->c = slab_cache_create(slabifier_allocator(), m->r, "mempool-kunit",
-				 MP_OBJ, NULL);
+	m->c = slabifier_create_order0(m->r, "mempool-kunit", MP_OBJ);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(m->c));
 	slab_cache_stats(m->c, &st);
 	KUNIT_ASSERT_EQ(test, st.order, 0U);

@@ -203,7 +203,7 @@ static DEFINE_MUTEX(sf_caches_mutex);
  * Parameters.  They apply to caches created after they are set, except
  * flush_interval, which applies from the next time a flusher is armed.
  */
-static unsigned int sf_min_objects = 8;
+static unsigned int sf_min_objects;	/* 0: by the number of CPUs */
 static unsigned int sf_min_order;
 static unsigned int sf_max_order = PAGE_ALLOC_COSTLY_ORDER;
 static unsigned int sf_min_partial = 5;
@@ -226,7 +226,6 @@ static int sf_param_set(const char *val, const struct kernel_param *kp)
 	unsigned int v, lo = 0, hi = SF_MAX_MIN_PARTIAL;
 
 	if (kp->arg == &sf_min_objects) {
-		lo = 1;
 		hi = MSLAB_MAX_OBJECTS;
 	} else if (kp->arg == &sf_min_order) {
 		hi = READ_ONCE(sf_max_order);
@@ -252,7 +251,7 @@ static const struct kernel_param_ops sf_param_ops = {
 
 module_param_cb(min_objects, &sf_param_ops, &sf_min_objects, 0644);
 MODULE_PARM_DESC(min_objects,
-		 "Minimum objects per slab when max_order allows it (1-32767, default 8)");
+		 "Minimum objects per slab when max_order allows it (0-32767; default 0: 4 * (fls(CPUs) + 1))");
 module_param_cb(min_order, &sf_param_ops, &sf_min_order, 0644);
 MODULE_PARM_DESC(min_order, "Smallest slab order (0-max_order, default 0)");
 module_param_cb(max_order, &sf_param_ops, &sf_max_order, 0644);
@@ -1994,6 +1993,25 @@ static unsigned long slabifier_shrink(struct slab_cache *c, slab_move_fn move,
  * Creating and destroying caches
  */
 
+/*
+ * Objects a slab should hold: the min_objects parameter, or SLUB's rule,
+ * 4 * (fls(CPUs) + 1).  With no per-CPU partial slabs, a slab's size is
+ * what spaces a CPU's trips to its node's list lock, and more CPUs make
+ * more trips.  The present CPUs count, or the possible ones while only
+ * one is present (some architectures bring the rest up later).
+ */
+static unsigned int sf_want_objects(void)
+{
+	unsigned int want = READ_ONCE(sf_min_objects), cpus;
+
+	if (want)
+		return want;
+	cpus = num_present_cpus();
+	if (cpus <= 1)
+		cpus = nr_cpu_ids;
+	return 4 * (fls(cpus) + 1);
+}
+
 /* Choose the slab order for objects of @stride bytes (SLUB's heuristic). */
 static unsigned int sf_calc_order(unsigned int stride)
 {
@@ -2002,7 +2020,7 @@ static unsigned int sf_calc_order(unsigned int stride)
 	unsigned int want, fraction, order, nr;
 	unsigned long slab_size;
 
-	for (want = READ_ONCE(sf_min_objects); want; want /= 2) {
+	for (want = sf_want_objects(); want; want /= 2) {
 		for (fraction = 16; fraction >= 4; fraction /= 2) {
 			for (order = min_order; order <= max_order; order++) {
 				slab_size = PAGE_SIZE << order;

@@ -259,9 +259,18 @@ static void slabifier_min_objects(struct kunit *test)
 {
 	struct slab_cache *c;
 
-	/* Default min_objects is 8, reachable within the default max_order */
+	unsigned int cpus = num_present_cpus(), want, fit;
+
+	/*
+	 * By default a slab holds 4 * (fls(CPUs) + 1) objects, SLUB's rule,
+	 * as far as the default max_order lets it.
+	 */
+	if (cpus <= 1)
+		cpus = nr_cpu_ids;
+	want = 4 * (fls(cpus) + 1);
+	fit = (PAGE_SIZE << slabifier_param_max_order()) / 1024;
 	c = mk(test, NULL, 1024, NULL);
-	KUNIT_EXPECT_GE(test, stats(c).objs_per_slab, 8U);
+	KUNIT_EXPECT_GE(test, stats(c).objs_per_slab, min(want, fit));
 	KUNIT_EXPECT_LE(test, stats(c).order, slabifier_param_max_order());
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 }
@@ -1785,7 +1794,7 @@ static void slabifier_params(struct kunit *test)
 
 	/* Out of range, not a number, unknown: refused, nothing changes */
 	KUNIT_EXPECT_EQ(test, slabifier_param_set("max_order", "99"), -EINVAL);
-	KUNIT_EXPECT_EQ(test, slabifier_param_set("min_objects", "0"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, slabifier_param_set("min_objects", "32768"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, slabifier_param_set("min_partial", "65"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, slabifier_param_set("min_order", "x"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, slabifier_param_set("min_order", "4"), -EINVAL);
@@ -1797,7 +1806,7 @@ static void slabifier_params(struct kunit *test)
 	c = mk(test, NULL, 1024, NULL);
 	KUNIT_EXPECT_GE(test, stats(c).objs_per_slab, 32U);
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
-	KUNIT_ASSERT_EQ(test, slabifier_param_set("min_objects", "8"), 0);
+	KUNIT_ASSERT_EQ(test, slabifier_param_set("min_objects", "0"), 0);
 
 	KUNIT_ASSERT_EQ(test, slabifier_param_set("min_order", "1"), 0);
 	c = mk(test, NULL, 64, NULL);
