@@ -251,7 +251,7 @@ static const struct kernel_param_ops sf_param_ops = {
 
 module_param_cb(min_objects, &sf_param_ops, &sf_min_objects, 0644);
 MODULE_PARM_DESC(min_objects,
-		 "Minimum objects per slab when max_order allows it (0-32767; default 0: 4 * (fls(CPUs) + 1))");
+		 "Minimum objects per slab when max_order allows it (0-32767; default 0: 4 * (fls(CPUs) + 1), 8 for reclaimable caches)");
 module_param_cb(min_order, &sf_param_ops, &sf_min_order, 0644);
 MODULE_PARM_DESC(min_order, "Smallest slab order (0-max_order, default 0)");
 module_param_cb(max_order, &sf_param_ops, &sf_max_order, 0644);
@@ -1998,29 +1998,34 @@ static unsigned long slabifier_shrink(struct slab_cache *c, slab_move_fn move,
  * 4 * (fls(CPUs) + 1).  With no per-CPU partial slabs, a slab's size is
  * what spaces a CPU's trips to its node's list lock, and more CPUs make
  * more trips.  The present CPUs count, or the possible ones while only
- * one is present (some architectures bring the rest up later).
+ * one is present (some architectures bring the rest up later).  Caches
+ * the shrinkers empty (SLAB_RECLAIM_ACCOUNT: dentries, inodes, radix
+ * tree nodes) keep the one-CPU figure: reclaim frees their objects here
+ * and there, and a page goes back only when its whole slab is free.
  */
-static unsigned int sf_want_objects(void)
+static unsigned int sf_want_objects(slab_flags_t flags)
 {
-	unsigned int want = READ_ONCE(sf_min_objects), cpus;
+	unsigned int want = READ_ONCE(sf_min_objects), cpus = 1;
 
 	if (want)
 		return want;
-	cpus = num_present_cpus();
-	if (cpus <= 1)
-		cpus = nr_cpu_ids;
+	if (!(flags & SLAB_RECLAIM_ACCOUNT)) {
+		cpus = num_present_cpus();
+		if (cpus <= 1)
+			cpus = nr_cpu_ids;
+	}
 	return 4 * (fls(cpus) + 1);
 }
 
 /* Choose the slab order for objects of @stride bytes (SLUB's heuristic). */
-static unsigned int sf_calc_order(unsigned int stride)
+static unsigned int sf_calc_order(unsigned int stride, slab_flags_t flags)
 {
 	unsigned int min_order = READ_ONCE(sf_min_order);
 	unsigned int max_order = max(READ_ONCE(sf_max_order), min_order);
 	unsigned int want, fraction, order, nr;
 	unsigned long slab_size;
 
-	for (want = sf_want_objects(); want; want /= 2) {
+	for (want = sf_want_objects(flags); want; want /= 2) {
 		for (fraction = 16; fraction >= 4; fraction /= 2) {
 			for (order = min_order; order <= max_order; order++) {
 				slab_size = PAGE_SIZE << order;
@@ -2106,7 +2111,7 @@ static int sf_layout(struct sf_cache *sc, const char *name, unsigned int size,
 	sc->c.object_size = size;
 	sc->c.size = stride;
 	sc->c.align = align;
-	sc->order = sf_calc_order(stride);
+	sc->order = sf_calc_order(stride, args->flags);
 	/* Hooks are told each slab's order and objects: any order will do */
 	sc->min_order = min_t(unsigned int, sc->order, get_order(stride));
 	sc->min_objects = min_t(unsigned long,

@@ -257,9 +257,9 @@ static void slabifier_hwcache_align(struct kunit *test)
 
 static void slabifier_min_objects(struct kunit *test)
 {
-	struct slab_cache *c;
-
+	struct slab_cache_args reclaimable = { .flags = SLAB_RECLAIM_ACCOUNT };
 	unsigned int cpus = num_present_cpus(), want, fit;
+	struct slab_cache *c;
 
 	/*
 	 * By default a slab holds 4 * (fls(CPUs) + 1) objects, SLUB's rule,
@@ -272,6 +272,11 @@ static void slabifier_min_objects(struct kunit *test)
 	c = mk(test, NULL, 1024, NULL);
 	KUNIT_EXPECT_GE(test, stats(c).objs_per_slab, min(want, fit));
 	KUNIT_EXPECT_LE(test, stats(c).order, slabifier_param_max_order());
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+
+	/* A cache the shrinkers empty keeps the one-CPU figure, 8 */
+	c = mk(test, NULL, 1024, &reclaimable);
+	KUNIT_EXPECT_EQ(test, stats(c).objs_per_slab, min(8U, fit));
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 }
 
