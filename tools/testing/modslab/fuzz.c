@@ -1599,7 +1599,7 @@ static void do_param(void)
 
 	switch (n) {
 	case 0:
-		var = &p_min_objects; lo = 1; hi = 32767;
+		var = &p_min_objects; hi = 32767;	/* 0: by the CPUs */
 		break;
 	case 1:
 		var = &p_min_order; hi = p_max_order;

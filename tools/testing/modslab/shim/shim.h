@@ -371,6 +371,7 @@ extern int shim_preempt_count;		/* spinlocks and local locks held */
 extern bool shim_irqs_off;
 
 #define nr_cpu_ids		NR_CPUS
+#define num_present_cpus()	NR_CPUS
 #define smp_processor_id()	shim_cpu
 #define raw_smp_processor_id()	shim_cpu
 #define get_cpu()		({ shim_preempt_count++; shim_cpu; })
