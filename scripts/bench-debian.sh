@@ -42,12 +42,15 @@ done
 [ ${#kernels[@]} -gt 0 ] || die "no kernel of KERNELS='$KERNELS' builds"
 
 # Rounds, each booting every kernel once, so that a drift of the machine
-# spreads over all of them.  The build lock keeps kernel builds off the
-# two cores meanwhile.
+# spreads over all of them; each round starts one kernel further on, so
+# that no kernel is always the first to read the image from the host.
+# The build lock keeps kernel builds off the two cores meanwhile.
 bad=0
 cmd="guest-debian-bench $DSECS $LOOPS $FILES; guest-slab-attrs"
+nk=${#kernels[@]}
 for r in $(seq 1 "$DREPS"); do
-	for k in "${kernels[@]}"; do
+	for i in $(seq 0 $((nk - 1))); do
+		k=${kernels[$(((r - 1 + i) % nk))]}
 		progress "round $r/$DREPS: $k, '$cmd'"
 		if ! with_build_lock env CONFIG="$k" CMD="$cmd" TIMEOUT="$DTIMEOUT" \
 			APPEND="kunit.enable=0 tsc=reliable" RESULT="debian-bench-$k-$r" \
