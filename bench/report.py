@@ -524,22 +524,25 @@ def api_section(raw):
           "does.", ""]
     js = {}
     for prof, label in API_PROFILES:
-        su, su_mem, su_idle = parse_api(
-            read(os.path.join(raw, f"api-{prof}-slub.log")))
-        mo, mo_mem, mo_idle = parse_api(
-            read(os.path.join(raw, f"api-{prof}-modslab.log")))
+        su_log = read(os.path.join(raw, f"api-{prof}-slub.log"))
+        mo_log = read(os.path.join(raw, f"api-{prof}-modslab.log"))
+        su, su_mem, su_idle = parse_api(su_log)
+        mo, mo_mem, mo_idle = parse_api(mo_log)
         suffix = "" if prof == "distro" else "_small"
+        # The memory keys, null unless measured below
+        memkey = "slab_memory_distro" if prof == "distro" else "slab_memory_small_boot"
+        idlekey = memkey.replace("_boot", "") + "_idle"
+        objkey = memkey.replace("_boot", "") + "_objects"
+        for key in (memkey, idlekey, objkey):
+            js[key] = None
+        if prof == "distro":
+            js["slab_memory_distro_tiny"] = None
         md += [f"### {label}", ""]
         if not su or not mo:
             md += ["Not measured (a kernel, its module or its boot failed; "
                    "see `raw/api-*`).", ""]
             for _t, key in API_TESTS:
                 js[key + suffix] = None
-            js["slab_memory" + ("_distro" if prof == "distro" else "_small_boot")] = None
-            js["slab_memory" + ("_distro" if prof == "distro" else "_small") + "_idle"] = None
-            js["slab_memory" + ("_distro" if prof == "distro" else "_small") + "_objects"] = None
-            if prof == "distro":
-                js["slab_memory_distro_tiny"] = None
             continue
         sizes = sorted({sz for (_t, sz) in su})
         md += ["Instructions per operation, SLUB / MODSLAB (ratio).", "",
@@ -558,30 +561,21 @@ def api_section(raw):
             r = round(statistics.median(ratios), 3) if ratios else None
             js[key + suffix] = r
             md.append(f"| {test} | " + " | ".join(cells) + f" | {fmt(r, 3)} |")
-        memkey = "slab_memory_distro" if prof == "distro" else "slab_memory_small_boot"
-        objkey = memkey.replace("_boot", "") + "_objects"
-        js[objkey] = None
-        if prof == "distro":
-            js["slab_memory_distro_tiny"] = None
         if su_mem[0] and mo_mem[0]:
             js[memkey] = round(mo_mem[0] / su_mem[0], 3)
             md += ["", f"`Slab:` after boot (held still), SLUB / MODSLAB: "
                    f"{su_mem[0]} / {mo_mem[0]} kB ({js[memkey]:.2f}); "
                    f"`SUnreclaim:` {su_mem[1]} / {mo_mem[1]} kB."]
+            mo_parts = parse_slab_parts(mo_log)
             parts_md, js[objkey] = slab_parts_md(
-                objkey, su_mem[0], mo_mem[0],
-                parse_slab_parts(read(os.path.join(raw, f"api-{prof}-slub.log"))),
-                parse_slab_parts(read(os.path.join(raw, f"api-{prof}-modslab.log"))))
+                objkey, su_mem[0], mo_mem[0], parse_slab_parts(su_log),
+                mo_parts)
             md += parts_md
             if prof == "distro":
                 tiny_md, js["slab_memory_distro_tiny"] = slab_tiny_md(
                     su_mem[0], read(os.path.join(raw, "api-distro-slub-tiny.log")),
-                    parse_slab_parts(read(os.path.join(raw, f"api-{prof}-modslab.log"))))
+                    mo_parts)
                 md += tiny_md
-        else:
-            js[memkey] = None
-        idlekey = ("slab_memory_distro" if prof == "distro"
-                   else "slab_memory_small") + "_idle"
         if su_idle[0] and mo_idle[0]:
             js[idlekey] = round(mo_idle[0] / su_idle[0], 3)
             md += ["", f"`Slab:` once it has not changed for 15 s (idle), "
@@ -590,8 +584,6 @@ def api_section(raw):
                    f"{mo_idle[1]} kB.  MODSLAB's idle flusher gives an idle "
                    f"cache's empty slabs back (flush_interval, 10 s); SLUB "
                    f"keeps its per-CPU and node partial slabs."]
-        else:
-            js[idlekey] = None
         md.append("")
     md += ["### Where the instructions are: a static listing", "",
            "`bench/listing.py` on each kernel's vmlinux: for the entry "
