@@ -15,10 +15,11 @@
 . "$(dirname "$0")/lib.sh"
 
 # The guest's packages: systemd as init, the workloads (stress-ng,
-# hackbench of rt-tests) and the tools that read the slab allocator
-# (slabtop, free and vmstat of procps).
+# hackbench of rt-tests), the system call fuzzer of make fuzz-syscalls
+# (trinity) and the tools that read the slab allocator (slabtop, free and
+# vmstat of procps).
 DEBIAN_PACKAGES=(
-	systemd-sysv udev procps stress-ng rt-tests util-linux e2fsprogs iproute2
+	systemd-sysv udev procps stress-ng rt-tests trinity util-linux e2fsprogs iproute2
 )
 ROOTFS_SIZE=${ROOTFS_SIZE:-2G}
 
