@@ -5,6 +5,11 @@ SHELL := /bin/bash
 S := scripts
 CONFIG ?= modslab
 
+# CMD, APPEND and QEMU_ARGS reach the scripts as typed on the command line:
+# make would expand a '$' in them ('echo $?') when it exports them.
+$(foreach v,CMD APPEND QEMU_ARGS,$(if $(filter command line,$(origin $(v))),\
+	$(eval override $(v) := $$(value $(v)))$(eval export $(v))))
+
 .PHONY: distro-config help deps tree save-patches kunit kernel boot rootfs debian-boot lint fuzz check check-full run bench bench-debian stress patches clean distclean
 
 help:

@@ -19,6 +19,32 @@ step() { # step NAME CMD...
 	fi
 }
 
+# make hands CMD, APPEND and QEMU_ARGS to the scripts as typed, '$' and
+# all: scripts that print them stand in for those of boot and debian-boot.
+# shellcheck disable=SC2016 # the '$' are the point
+make_vars() {
+	local stub t out rc=0
+	local args=(CMD='echo $? $$HOME' APPEND='a=$x' 'QEMU_ARGS=-x $(y) \$$z')
+	local want='echo $? $$HOME|a=$x|-x $(y) \$$z'
+
+	stub=$(mktemp -d)
+	for t in deps tree boot debian-boot; do
+		printf '#!/bin/sh\nprintf "%%s|%%s|%%s\\n" "$CMD" "$APPEND" "$QEMU_ARGS"\n' >"$stub/$t.sh"
+		chmod +x "$stub/$t.sh"
+	done
+	for t in boot debian-boot; do
+		out=$(make -s --no-print-directory -C "$TOP" S="$stub" "$t" "${args[@]}" | sort -u)
+		if [ "$out" != "$want" ]; then
+			echo "make $t ${args[*]}: the scripts got '$out', not '$want'" >&2
+			rc=1
+		fi
+	done
+	rm -rf "$stub"
+	echo "$((1 - rc)) $rc" >"$BUILD/results/make-vars"
+	return $rc
+}
+step make-vars make_vars
+
 "$s/tree.sh"
 # The same suites on a SLUB kernel (framework beside it) and on MODSLAB.
 for k in slub modslab; do
