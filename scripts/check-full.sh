@@ -7,8 +7,10 @@
 # side, suite by suite, and fails if a case passes on one kernel and not on
 # the other (suites both kernels run), if anything failed, or if a KASAN,
 # KFENCE, lockdep, kmemleak or other kernel report appears outside the
-# suites that provoke them on purpose (kasan, kfence).  NOBUILD=1: boot the
-# kernels already built.
+# suites that provoke them on purpose (kasan, kfence).  Then trinity fuzzes
+# the system calls of the distribution profile's lockdep and KASAN kernels,
+# 30 minutes each (make fuzz-syscalls; FUZZ_MINUTES=n), with the figures of
+# each kernel in the summary.  NOBUILD=1: boot the kernels already built.
 . "$(dirname "$0")/lib.sh"
 
 s=$TOP/scripts
@@ -161,6 +163,21 @@ for x in differ + ['failed: ' + f for f in failed]:
     print('  ' + x)
 sys.exit(1 if differ or failed or not a or not b else 0)
 PY
+
+# trinity on the distribution profile (make fuzz-syscalls), FUZZ_MINUTES
+# (30) on each kernel in turn: lockdep's and KASAN's (the debug fragments
+# above added to the profile), MODSLAB and SLUB.  MODSLAB may have no kind
+# of kernel report that SLUB has not.
+fuzz_kernels="modslab+distro+lockdep slub+distro+lockdep"
+fuzz_kernels+=" modslab+distro+modslab-debug slub+distro+slub-debug"
+progress "fuzzing the system calls on $fuzz_kernels (log: build/fuzz-syscalls.out)"
+if ! MINUTES=${FUZZ_MINUTES:-30} KERNELS=$fuzz_kernels "$s/fuzz-syscalls.sh" \
+	>"$BUILD/fuzz-syscalls.out" 2>&1; then
+	why=$(sed -n 's/^fuzz-syscalls failed: //p' "$BUILD/fuzz-syscalls.out" | paste -s -d ';')
+	bad+=("fuzz-syscalls: ${why:-it stopped on an error (build/fuzz-syscalls.out)}")
+fi
+echo "System call fuzzing (trinity; build/report/fuzz-syscalls.md):"
+sed -n '/^| kernel /,/^$/p' "$BUILD/report/fuzz-syscalls.md" 2>/dev/null || true
 
 progress "check-full finished"
 if [ ${#bad[@]} -ne 0 ]; then

@@ -110,6 +110,9 @@ if CONFIG=$c "$s/kernel.sh"; then
 	step debian-$c env CONFIG=$c RESULT=debian-$c LOG="$BUILD/$c/debian-boot.log" \
 		APPEND=kunit.enable=0 CMD="guest-debian-tools 10" TIMEOUT=900 \
 		"$s/debian-boot.sh"
+	# trinity on the same kernel for 3 minutes as an unprivileged user:
+	# no kernel report may come of it (make fuzz-syscalls, bounded).
+	step fuzz-syscalls env KERNELS=$c MINUTES=3 NOBUILD=1 "$s/fuzz-syscalls.sh"
 else
 	steps_failed+=("kernel-$c")
 	echo "0 1" >"$BUILD/results/kernel-$c"
