@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make kunit [ARCH=um|x86_64] [SUITES=glob] [KCONFIG=slub|modslab] [EXTRA=fragment]:
+# make kunit [ARCH=um|x86_64] [SUITES=glob] [KCONFIG=slub|modslab] [EXTRA=fragment] [KARGS='kernel args']:
 # run the framework's KUnit suites (mm/allocators/.kunitconfig) with
 # kunit.py, print the summary, and fail on any failed or crashed case.
 . "$(dirname "$0")/lib.sh"
@@ -10,6 +10,13 @@ ARCH=${ARCH:-um}
 SUITES=${SUITES:-}
 KCONFIG=${KCONFIG:-slub}
 EXTRA=${EXTRA:-}
+# MODSLAB's free hooks write to the object with init_on_free, which is
+# what the checks before them protect: test with it on, as hardened
+# distributions run.
+case ${KARGS+set}/$KCONFIG in
+/modslab) KARGS=init_on_free=1 ;;
+/*) KARGS= ;;
+esac
 case $ARCH in
 um | x86_64) ;;
 *) die "unknown ARCH=$ARCH; use ARCH=um or ARCH=x86_64" ;;
@@ -26,6 +33,9 @@ args=(run --build_dir="$out" --arch="$ARCH" --jobs="$JOBS" --timeout=900
       --kunitconfig=mm/allocators --kunitconfig="$frag"
       --make_options="CC=ccache gcc")
 [ -n "$EXTRA" ] && args+=(--kunitconfig="$(realpath "$EXTRA")")
+for karg in $KARGS; do
+	args+=(--kernel_args="$karg")
+done
 if [ "$ARCH" = x86_64 ]; then
 	args+=(--kunitconfig="$TOP/configs/kunit-x86_64.config"
 	       --qemu_args="-smp 2 -m 1024")

@@ -67,6 +67,10 @@ enum page_allocator_traits {
  *	the order it was allocated with.  The folio must carry no page type and
  *	no slab metadata any more.  Context: any, including hard irq; must not
  *	sleep.  Mandatory.
+ * @free_after_gp: optional; as @free, for a block whose last user waited
+ *	for an RCU grace period already: an allocator that defers frees by a
+ *	grace period (%PAGE_ALLOCATOR_RCU) gives it back at once, one that
+ *	wraps another passes it on the same way.  Without it, @free.
  * @describe: optional; write a short description of this layer (parameters
  *	such as a node or a reserve size) into the buffer, snprintf() style.
  *	Returns the number of characters written.  Context: may sleep.
@@ -82,6 +86,8 @@ struct page_allocator_ops {
 			       unsigned int order, int node);
 	void (*free)(struct page_allocator *pa, struct folio *folio,
 		     unsigned int order);
+	void (*free_after_gp)(struct page_allocator *pa, struct folio *folio,
+			      unsigned int order);
 	int (*describe)(struct page_allocator *pa, char *buf, size_t len);
 	void (*release)(struct page_allocator *pa);
 };
@@ -139,6 +145,27 @@ static inline void page_allocator_free(struct page_allocator *pa,
 				       struct folio *folio, unsigned int order)
 {
 	pa->ops->free(pa, folio, order);
+}
+
+/**
+ * page_allocator_free_after_gp() - give back a block after a grace period
+ * @pa: the allocator the block came from.
+ * @folio: the block.
+ * @order: its order.
+ *
+ * For a block nobody can have seen since an RCU grace period ended: the
+ * allocator does not wait for another one (see @free_after_gp).
+ *
+ * Context: any; does not sleep.
+ */
+static inline void page_allocator_free_after_gp(struct page_allocator *pa,
+						struct folio *folio,
+						unsigned int order)
+{
+	if (pa->ops->free_after_gp)
+		pa->ops->free_after_gp(pa, folio, order);
+	else
+		pa->ops->free(pa, folio, order);
 }
 
 void page_allocator_init(struct page_allocator *pa,
@@ -347,6 +374,10 @@ struct slab_cache_stats {
  *	start of an object of the cache.  Context: any.
  * @valid: is @obj the start of an object slot of the cache?  Says nothing
  *	about whether the object is allocated.  Context: any.
+ * @may_free: optional; may @obj be freed: is it the start of an object
+ *	slot that is not known to be free?  A check without locks, before
+ *	any layer above writes to the object; @free checks again and reports
+ *	what it refuses.  Without it, @valid is asked.  Context: any.
  * @next_free: optional; for a free object @obj, the next object on its
  *	free list, decoded from the free pointer however the allocator
  *	stores it, or NULL at the end of the list.  For layers that check
@@ -377,6 +408,7 @@ struct slab_allocator_ops {
 	void (*free_bulk)(struct slab_cache *c, size_t nr, void **p);
 	size_t (*object_size)(struct slab_cache *c, const void *obj);
 	bool (*valid)(struct slab_cache *c, const void *obj);
+	bool (*may_free)(struct slab_cache *c, const void *obj);
 	void *(*next_free)(struct slab_cache *c, void *obj);
 	void (*end_free_list)(struct slab_cache *c, void *obj);
 	unsigned long (*shrink)(struct slab_cache *c, slab_move_fn move,
@@ -485,6 +517,7 @@ int slabifier_alloc_bulk(struct slab_cache *c, gfp_t gfp, size_t nr, void **p);
 void slabifier_free_bulk(struct slab_cache *c, size_t nr, void **p);
 size_t slabifier_object_size(struct slab_cache *c, const void *obj);
 bool slabifier_valid(struct slab_cache *c, const void *obj);
+bool slabifier_may_free(struct slab_cache *c, const void *obj);
 struct slab_cache *slabifier_cache_of(const void *obj);
 
 /**
@@ -618,6 +651,28 @@ static inline bool slab_cache_valid(struct slab_cache *c, const void *obj)
 {
 	if (likely(c->flags & SLAB_CACHE_DIRECT))
 		return slabifier_valid(c, obj);
+	return c->ops->valid(c, obj);
+}
+
+/**
+ * slab_cache_may_free() - may a pointer be freed to a cache
+ * @c: the cache.
+ * @obj: the pointer.
+ *
+ * For layers that write to an object before they free it: a false answer
+ * means that the free is to be refused, by slab_cache_free(), which
+ * reports it.  A true one does not mean that slab_cache_free() cannot
+ * refuse it still (a double free the check could not see).
+ *
+ * Context: any.
+ * Return: true if @obj is the start of an object of @c not known to be free.
+ */
+static inline bool slab_cache_may_free(struct slab_cache *c, const void *obj)
+{
+	if (likely(c->flags & SLAB_CACHE_DIRECT))
+		return slabifier_may_free(c, obj);
+	if (c->ops->may_free)
+		return c->ops->may_free(c, obj);
 	return c->ops->valid(c, obj);
 }
 

@@ -903,6 +903,16 @@ static bool dbg_valid(struct slab_cache *c, const void *obj)
 	return obj && slab_cache_valid(dc->base, obj - dc->left);
 }
 
+/* Valid, and ALLOC as far as can be seen without the lock (§4) */
+static bool dbg_may_free(struct slab_cache *c, const void *obj)
+{
+	struct dbg_cache *dc = to_dbg(c);
+
+	return dbg_valid(c, obj) &&
+	       READ_ONCE(dbg_meta(dc, (void *)obj - dc->left)->state) ==
+	       DBG_STATE_ALLOC;
+}
+
 static void dbg_stats(struct slab_cache *c, struct slab_cache_stats *st)
 {
 	struct dbg_cache *dc = to_dbg(c);
@@ -1168,6 +1178,7 @@ static const struct slab_allocator_ops dbg_ops = {
 	.free		= dbg_free,
 	.object_size	= dbg_object_size,
 	.valid		= dbg_valid,
+	.may_free	= dbg_may_free,
 	.shrink		= dbg_shrink,
 	.destroy	= dbg_destroy,
 	.stats		= dbg_stats,

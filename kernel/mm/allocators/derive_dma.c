@@ -59,6 +59,12 @@ static void gfp_pa_free(struct page_allocator *pa, struct folio *folio,
 	page_allocator_free(pa->base, folio, order);
 }
 
+static void gfp_pa_free_after_gp(struct page_allocator *pa,
+				 struct folio *folio, unsigned int order)
+{
+	page_allocator_free_after_gp(pa->base, folio, order);
+}
+
 static int gfp_pa_describe(struct page_allocator *pa, char *buf, size_t len)
 {
 	return scnprintf(buf, len, "%s(%pGg)", pa->name, &to_gfp_pa(pa)->own);
@@ -72,6 +78,7 @@ static void gfp_pa_release(struct page_allocator *pa)
 static const struct page_allocator_ops gfp_pa_ops = {
 	.alloc		= gfp_pa_alloc,
 	.free		= gfp_pa_free,
+	.free_after_gp	= gfp_pa_free_after_gp,
 	.describe	= gfp_pa_describe,
 	.release	= gfp_pa_release,
 };

@@ -200,8 +200,10 @@ static void derive_rcu_typesafe_cache(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->frees), frees);
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, bad, 0);
-	/* The slab's grace period, then the page allocator's */
-	rcu_barrier();
+	/*
+	 * One grace period, the slab's: the page allocator, asked to free
+	 * after it, does not wait for a second one.
+	 */
 	rcu_barrier();
 	KUNIT_EXPECT_EQ(test, stats_of(c).num_slabs, slabs - 1);
 	KUNIT_EXPECT_GT(test, atomic_read(&t->frees), frees);
@@ -213,6 +215,94 @@ static void derive_rcu_typesafe_cache(struct kunit *test)
 	page_allocator_rcu_barrier(&t->pa);	/* no rcu trait: returns */
 	rcu_barrier();
 	KUNIT_EXPECT_GT(test, atomic_read(&t->allocs), 0);
+	test_pa_done(test, t);
+}
+
+/*
+ * A layer over the rcu allocator that counts how blocks come back: the
+ * slabifier has waited for the grace period of a typesafe slab, so it
+ * frees with page_allocator_free_after_gp(), and the rcu allocator passes
+ * the block on at once instead of waiting for a second grace period.
+ */
+struct spy_pa {
+	struct page_allocator	pa;
+	atomic_t		frees;
+	atomic_t		frees_after_gp;
+};
+
+static struct folio *spy_pa_alloc(struct page_allocator *pa, gfp_t gfp,
+				  unsigned int order, int node)
+{
+	return page_allocator_alloc(pa->base, gfp, order, node);
+}
+
+static void spy_pa_free(struct page_allocator *pa, struct folio *folio,
+			unsigned int order)
+{
+	atomic_inc(&container_of(pa, struct spy_pa, pa)->frees);
+	page_allocator_free(pa->base, folio, order);
+}
+
+static void spy_pa_free_after_gp(struct page_allocator *pa,
+				 struct folio *folio, unsigned int order)
+{
+	atomic_inc(&container_of(pa, struct spy_pa, pa)->frees_after_gp);
+	page_allocator_free_after_gp(pa->base, folio, order);
+}
+
+/* The test's memory: nothing to free, the framework puts the base */
+static void spy_pa_release(struct page_allocator *pa)
+{
+}
+
+static const struct page_allocator_ops spy_pa_ops = {
+	.alloc		= spy_pa_alloc,
+	.free		= spy_pa_free,
+	.free_after_gp	= spy_pa_free_after_gp,
+	.release	= spy_pa_release,
+};
+
+static void derive_rcu_one_grace_period(struct kunit *test)
+{
+	struct slab_cache_args args = { .flags = SLAB_TYPESAFE_BY_RCU };
+	struct test_pa *t = test_pa_new(test);
+	struct spy_pa *spy = kunit_kzalloc(test, sizeof(*spy), GFP_KERNEL);
+	struct page_allocator *r;
+	struct slab_cache *c;
+	struct folio *folio;
+	void *obj;
+	int frees;
+
+	KUNIT_ASSERT_NOT_NULL(test, spy);
+	r = rcu_page_allocator(&t->pa);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(r));
+
+	/* Straight through, inside a read-side section even */
+	folio = page_allocator_alloc(r, GFP_KERNEL, 0, NUMA_NO_NODE);
+	KUNIT_ASSERT_NOT_NULL(test, folio);
+	frees = atomic_read(&t->frees);
+	rcu_read_lock();
+	page_allocator_free_after_gp(r, folio, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->frees), frees + 1);
+	KUNIT_EXPECT_EQ(test, rcu_page_allocator_pending(r), 0);
+	rcu_read_unlock();
+
+	/* A typesafe cache gives its empty slabs back that way */
+	page_allocator_init(&spy->pa, &spy_pa_ops, "spy", r);
+	KUNIT_EXPECT_TRUE(test, spy->pa.traits & PAGE_ALLOCATOR_RCU);
+	c = slab_cache_create(slabifier_allocator(), &spy->pa, "derive-rcu-gp",
+			      DERIVE_OBJ, &args);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	obj = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	slab_cache_free(c, obj);
+	slab_cache_shrink(c, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&spy->frees_after_gp), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&spy->frees), 0);
+	KUNIT_EXPECT_EQ(test, rcu_page_allocator_pending(r), 0);
+	page_allocator_put(&spy->pa);
+	page_allocator_put(r);
 	test_pa_done(test, t);
 }
 
@@ -896,6 +986,7 @@ static struct kunit_case derive_cases[] = {
 	KUNIT_CASE(derive_rcu_refuses_rcu_over_rcu),
 	KUNIT_CASE(derive_rcu_defers_free),
 	KUNIT_CASE(derive_rcu_typesafe_cache),
+	KUNIT_CASE(derive_rcu_one_grace_period),
 	KUNIT_CASE(derive_ctor_preserve_free),
 	KUNIT_CASE(derive_ctor_freeptr_offset),
 	KUNIT_CASE(derive_ctor_dtor_on_shrink),

@@ -91,6 +91,12 @@ static void node_pa_free(struct page_allocator *pa, struct folio *folio,
 	page_allocator_free(pa->base, folio, order);
 }
 
+static void node_pa_free_after_gp(struct page_allocator *pa,
+				  struct folio *folio, unsigned int order)
+{
+	page_allocator_free_after_gp(pa->base, folio, order);
+}
+
 static int node_pa_describe(struct page_allocator *pa, char *buf, size_t len)
 {
 	struct node_pa *np = to_node_pa(pa);
@@ -109,6 +115,7 @@ static void node_pa_release(struct page_allocator *pa)
 static const struct page_allocator_ops node_pa_ops = {
 	.alloc		= node_pa_alloc,
 	.free		= node_pa_free,
+	.free_after_gp	= node_pa_free_after_gp,
 	.describe	= node_pa_describe,
 	.release	= node_pa_release,
 };
@@ -116,6 +123,7 @@ static const struct page_allocator_ops node_pa_ops = {
 static const struct page_allocator_ops interleave_pa_ops = {
 	.alloc		= interleave_pa_alloc,
 	.free		= node_pa_free,
+	.free_after_gp	= node_pa_free_after_gp,
 	.describe	= node_pa_describe,
 	.release	= node_pa_release,
 };

@@ -85,6 +85,13 @@ static void rcu_pa_free(struct page_allocator *pa, struct folio *folio,
 	call_rcu(&slab->rcu_head, rcu_pa_free_rcu);
 }
 
+/* The caller waited for a grace period: no need for a second one */
+static void rcu_pa_free_after_gp(struct page_allocator *pa,
+				 struct folio *folio, unsigned int order)
+{
+	page_allocator_free(pa->base, folio, order);
+}
+
 static void rcu_pa_release(struct page_allocator *pa)
 {
 	kfree(to_rcu(pa));
@@ -93,6 +100,7 @@ static void rcu_pa_release(struct page_allocator *pa)
 static const struct page_allocator_ops rcu_pa_ops = {
 	.alloc		= rcu_pa_alloc,
 	.free		= rcu_pa_free,
+	.free_after_gp	= rcu_pa_free_after_gp,
 	.release	= rcu_pa_release,
 };
 

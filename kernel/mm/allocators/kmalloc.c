@@ -117,9 +117,11 @@ static struct kmem_cache *kmalloc_dma_create(unsigned int idx)
 	mutex_lock(&kmalloc_dma_mutex);
 	s = kmalloc_dma_caches[idx];
 	if (!s) {
-		s = kmem_cache_create(name, size, ARCH_KMALLOC_MINALIGN,
-				      SLAB_CACHE_DMA | SLAB_KMALLOC |
-				      SLAB_NO_MERGE, NULL);
+		/* All of it may be copied to and from user space, as at boot */
+		s = kmem_cache_create_usercopy(name, size,
+					       ARCH_KMALLOC_MINALIGN,
+					       SLAB_CACHE_DMA | SLAB_KMALLOC |
+					       SLAB_NO_MERGE, 0, size, NULL);
 		if (s)	/* published only once fully made */
 			smp_store_release(&kmalloc_dma_caches[idx], s);
 		else
@@ -207,6 +209,8 @@ static noinline struct kmem_cache *kmalloc_dma_cache_for(size_t size,
  */
 #define KMALLOC_BOOT_ORDER	get_order(KMALLOC_MAX_CACHE_SIZE + 1)
 #define KMALLOC_BOOT_BLOCKS	8
+/* Carved objects whose sizes ksize() can tell; more go to whole pages */
+#define KMALLOC_BOOT_OBJECTS	128
 
 struct kmalloc_boot_block {
 	void		*base;
@@ -215,6 +219,12 @@ struct kmalloc_boot_block {
 };
 
 static struct kmalloc_boot_block kmalloc_boot[KMALLOC_BOOT_BLOCKS] __ro_after_init;
+
+static struct kmalloc_boot_object {
+	void		*start;
+	unsigned int	size;
+} kmalloc_boot_objects[KMALLOC_BOOT_OBJECTS] __ro_after_init;
+static unsigned int kmalloc_boot_nr __ro_after_init;
 
 /* A block on @node with @size bytes free at @align, made if need be. */
 static struct kmalloc_boot_block *kmalloc_boot_find(size_t size,
@@ -254,7 +264,8 @@ static void *kmalloc_boot_carve(size_t size, gfp_t flags, int node)
 	size = ALIGN(size, ARCH_KMALLOC_MINALIGN);
 	if (is_power_of_2(size))
 		align = max_t(size_t, align, size);
-	if (size > KMALLOC_MAX_CACHE_SIZE / 2)
+	if (size > KMALLOC_MAX_CACHE_SIZE / 2 ||
+	    kmalloc_boot_nr == KMALLOC_BOOT_OBJECTS)
 		return NULL;
 	b = kmalloc_boot_find(size, align, flags, node);
 	if (!b)
@@ -262,7 +273,31 @@ static void *kmalloc_boot_carve(size_t size, gfp_t flags, int node)
 	b->used = ALIGN(b->used, align);
 	ret = b->base + b->used;
 	b->used += size;
+	kmalloc_boot_objects[kmalloc_boot_nr].start = ret;
+	kmalloc_boot_objects[kmalloc_boot_nr++].size = size;
 	return ret;
+}
+
+/**
+ * kmalloc_boot_ksize() - ksize() of an object carved from a bootstrap block
+ * @object: a pointer kfree() would take.
+ *
+ * The blocks are pages, not slabs: without this, ksize() would offer a
+ * carved object the whole block, and krealloc() or kfree_sensitive()
+ * would write over its neighbours.
+ *
+ * Context: any.
+ * Return: the bytes carved for @object, or 0 if it was not carved.
+ */
+size_t kmalloc_boot_ksize(const void *object)
+{
+	unsigned int i;
+
+	for (i = 0; i < kmalloc_boot_nr; i++) {
+		if (kmalloc_boot_objects[i].start == object)
+			return kmalloc_boot_objects[i].size;
+	}
+	return 0;
 }
 
 /**
@@ -399,8 +434,13 @@ static void kfree_large(struct folio *folio, void *object)
 
 	if (unlikely(kmalloc_boot_owns(object)))
 		return;
-	/* Order 0 too: DMA requests made before their cache exists. */
-	if (unlikely(object != folio_address(folio))) {
+	/*
+	 * kmalloc() hands out blocks of pages larger than any cache's objects
+	 * only (a DMA request before its cache exists too): a smaller block,
+	 * a single page, was never kmalloc()'s to free.
+	 */
+	if (unlikely(object != folio_address(folio) ||
+		     folio_size(folio) <= KMALLOC_MAX_CACHE_SIZE)) {
 		kasan_kfree_large(object);	/* KASAN reports it too */
 		pr_err("kfree(%p): not a slab object nor the start of a large kmalloc; ignored\n",
 		       object);

@@ -174,17 +174,36 @@ static __always_inline void *slab_hook_post_alloc_one(struct kmem_cache *s,
 }
 
 /**
+ * slab_hook_pre_free() - the checks of a free that the kernel makes itself
+ * @s: the cache the object belongs to.
+ * @x: the object, not a KFENCE one.
+ *
+ * KASAN reports an invalid or double free before anything touches the
+ * object, in its own words, as its tests expect.
+ *
+ * Context: any; does not sleep.
+ * Return: false if the free is refused (reported).
+ */
+static __always_inline bool slab_hook_pre_free(struct kmem_cache *s, void *x)
+{
+	return !(s->flags & SLAB_KASAN) || !kasan_slab_pre_free(s, x);
+}
+
+/**
  * slab_hook_free() - the hooks before an object goes back to its cache
  * @s: the cache the object belongs to.
  * @slab: the object's slab, as the caller found it.
- * @x: the object.
+ * @x: the object, which the caller checked: an allocated object of @s
+ *	(slab_hook_pre_free() and the chain's check), or a KFENCE one.
+ * @kfence: @x is a KFENCE object.
  *
  * Context: any; does not sleep.
  * Return: true if @x is to be given to the chain; false if a hook took it
  * (KFENCE, KASAN's quarantine).
  */
 static __always_inline bool slab_hook_free(struct kmem_cache *s,
-					   struct slab *slab, void *x)
+					   struct slab *slab, void *x,
+					   bool kfence)
 {
 	bool init;
 
@@ -199,10 +218,7 @@ static __always_inline bool slab_hook_free(struct kmem_cache *s,
 	if (!(s->flags & SLAB_TYPESAFE_BY_RCU))
 		__kcsan_check_access(x, s->object_size,
 				     KCSAN_ACCESS_WRITE | KCSAN_ACCESS_ASSERT);
-	if (kfence_free(x))
-		return false;
-	/* KASAN reports an invalid free before the object is touched. */
-	if ((s->flags & SLAB_KASAN) && kasan_slab_pre_free(s, x))
+	if (unlikely(kfence) && kfence_free(x))
 		return false;
 	init = slab_want_init_on_free(s);
 	if (init && !kasan_has_integrated_init())

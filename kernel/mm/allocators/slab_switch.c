@@ -311,6 +311,16 @@ static bool sw_valid(struct slab_cache *c, const void *obj)
 	return ret;
 }
 
+static bool sw_may_free(struct slab_cache *c, const void *obj)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = slab_cache_may_free(sw_chain_of(to_sw(c), obj)->c, obj);
+	rcu_read_unlock();
+	return ret;
+}
+
 static unsigned long sw_shrink(struct slab_cache *c, slab_move_fn move,
 			       void *private)
 {
@@ -543,6 +553,7 @@ static const struct slab_allocator_ops sw_ops = {
 	.free		= sw_free,
 	.object_size	= sw_object_size,
 	.valid		= sw_valid,
+	.may_free	= sw_may_free,
 	.shrink		= sw_shrink,
 	.destroy	= sw_destroy,
 	.stats		= sw_stats,

@@ -81,7 +81,9 @@
  *    ignored.  A double free of the object at the head of a free list (the
  *    common case: free twice in a row) or into an empty slab is detected
  *    on the normal path, reported with one message and ignored, so the
- *    cache keeps working.  The debug deriver catches the rest.
+ *    cache keeps working.  The debug deriver catches the rest.  Layers
+ *    that write to an object before freeing it ask sf_free_refuses() (or
+ *    slabifier_may_free()) first, so that a refused free writes nothing.
  *
  * 8. Lock order.
  *	sf_caches_mutex		(cache list: create, destroy, CPU hotplug)
@@ -99,7 +101,8 @@
  * 10. No reaper; an idle flusher.  Nothing scans all caches periodically.
  *    Each cache has a deferrable delayed work item, armed by the slow path
  *    when it is not armed already (one bit test per slow path, and a
- *    per-CPU time stamp).  It fires flush_interval seconds later: if a CPU
+ *    per-CPU time stamp), through an irq_work: the slow path never takes a
+ *    timer lock itself.  It fires flush_interval seconds later: if a CPU
  *    took the slow path less than flush_interval ago, the cache is busy and
  *    the flusher looks again when that much time will have passed since
  *    the last call; otherwise it flushes the per-CPU slabs of the cache, so
@@ -163,6 +166,7 @@
 
 #include "internal.h"
 #include "slabifier.h"
+#include "slab_race.h"
 
 #ifdef MODULE_PARAM_PREFIX
 #undef MODULE_PARAM_PREFIX
@@ -388,7 +392,11 @@ static void sf_free_pages(struct sf_cache *sc, struct mslab *slab)
 	mslab_folio_clear(folio);
 	mod_node_page_state(folio_pgdat(folio), sc->vmstat,
 			    -(long)(PAGE_SIZE << order));
-	page_allocator_free(sc->c.page_allocator, folio, order);
+	/*
+	 * Nobody can see the slab any more: under a page allocator that frees
+	 * after a grace period, sf_discard() waited for one already.
+	 */
+	page_allocator_free_after_gp(sc->c.page_allocator, folio, order);
 }
 
 /*
@@ -625,11 +633,16 @@ enum sf_take {
 
 /*
  * Take the whole free list of @slab and count all its objects in use, in
- * one update, changing the frozen bit as @how says; the counters before it
- * go to *@before when asked for.  A constant @how folds the test away.
+ * one update, changing the frozen bit as @how says, unless the list holds
+ * more than @max objects: then take nothing and return NULL.  The limit is
+ * checked against the counters the update replaces, so a remote free after
+ * the check makes the update fail and the check run again.  The number of
+ * objects taken goes to *@taken when asked for.  A constant @how and a
+ * @max of UINT_MAX fold the tests away.
  */
-static __always_inline void *sf_take_all(struct mslab *slab, enum sf_take how,
-					 union sf_counters *before)
+static __always_inline void *sf_take_all(struct sf_cache *sc,
+					 struct mslab *slab, enum sf_take how,
+					 unsigned int max, unsigned int *taken)
 {
 	union sf_counters old, new;
 	void *fl;
@@ -637,22 +650,26 @@ static __always_inline void *sf_take_all(struct mslab *slab, enum sf_take how,
 	do {
 		fl = READ_ONCE(slab->freelist);
 		old = sf_read_counters(slab);
+		if ((unsigned int)(old.objects - old.inuse) > max)
+			return NULL;
 		new = old;
 		new.inuse = old.objects;
 		if (how == SF_TAKE_FREEZE)
 			new.frozen = 1;
 		else if (how == SF_TAKE_FREEZE_IF_ANY)
 			new.frozen = !!fl;
+		slab_race_window(how == SF_TAKE_KEEP ? SLAB_RACE_BULK_TAKE :
+				 SLAB_RACE_TAKE_ALL, &sc->c, mslab_folio(slab));
 	} while (!mslab_update(slab, fl, old.counters, NULL, new.counters));
-	if (before)
-		*before = old;
+	if (taken)
+		*taken = old.objects - old.inuse;
 	return fl;
 }
 
 /* partial -> active: take the slab's free list.  Under the list lock. */
-static void *sf_freeze(struct mslab *slab)
+static void *sf_freeze(struct sf_cache *sc, struct mslab *slab)
 {
-	return sf_take_all(slab, SF_TAKE_FREEZE, NULL);
+	return sf_take_all(sc, slab, SF_TAKE_FREEZE, UINT_MAX, NULL);
 }
 
 /*
@@ -660,9 +677,9 @@ static void *sf_freeze(struct mslab *slab)
  * slab is full and is unfrozen in the same update; it then sits on no list
  * until one of its objects is freed.
  */
-static void *sf_take_remote(struct mslab *slab)
+static void *sf_take_remote(struct sf_cache *sc, struct mslab *slab)
 {
-	return sf_take_all(slab, SF_TAKE_FREEZE_IF_ANY, NULL);
+	return sf_take_all(sc, slab, SF_TAKE_FREEZE_IF_ANY, UINT_MAX, NULL);
 }
 
 /*
@@ -680,8 +697,11 @@ static void sf_deactivate(struct sf_cache *sc, struct mslab *slab,
 	void *tail = NULL;
 	void *p, *fl;
 
-	/* The walk below is not for interrupts off: never under the CPU lock */
-	lockdep_assert_not_held(this_cpu_ptr(&sc->cpu->lock));
+	/*
+	 * The walk below is not for interrupts off: never under the CPU lock.
+	 * Any CPU's lock will do to ask, and this may be preemptible.
+	 */
+	lockdep_assert_not_held(raw_cpu_ptr(&sc->cpu->lock));
 
 	for (p = cpu_fl; p; p = sf_get_fp(sc, p)) {
 		tail = p;
@@ -697,6 +717,8 @@ static void sf_deactivate(struct sf_cache *sc, struct mslab *slab,
 		new.inuse -= nr;
 		if (tail)
 			sf_set_fp(sc, tail, fl);
+		slab_race_window(SLAB_RACE_DEACTIVATE, &sc->c,
+				 mslab_folio(slab));
 	} while (!mslab_update(slab, fl, old.counters, tail ? cpu_fl : fl,
 			       new.counters));
 
@@ -718,27 +740,37 @@ static inline bool sf_pfmemalloc(struct mslab *slab)
 	return folio_test_active(mslab_folio(slab));
 }
 
-static struct mslab *sf_get_partial_node(struct sf_node *n, gfp_t gfp,
+/* The first partial slab of @n a caller with @gfp may use; list locked */
+static struct mslab *sf_first_partial(struct sf_node *n, gfp_t gfp)
+{
+	struct mslab *slab;
+
+	list_for_each_entry(slab, &n->partial, slab_list) {
+		if (likely(!sf_pfmemalloc(slab)) ||
+		    gfp_pfmemalloc_allowed(gfp))
+			return slab;
+	}
+	return NULL;
+}
+
+static struct mslab *sf_get_partial_node(struct sf_cache *sc,
+					 struct sf_node *n, gfp_t gfp,
 					 void **fl)
 {
-	struct mslab *slab, *found = NULL;
+	struct mslab *slab;
 	unsigned long flags;
 
 	if (!n || !READ_ONCE(n->nr_partial))
 		return NULL;
 
 	spin_lock_irqsave(&n->list_lock, flags);
-	list_for_each_entry(slab, &n->partial, slab_list) {
-		if (unlikely(sf_pfmemalloc(slab)) &&
-		    !gfp_pfmemalloc_allowed(gfp))
-			continue;
-		found = slab;
+	slab = sf_first_partial(n, gfp);
+	if (slab) {
 		sf_remove_partial(n, slab);
-		*fl = sf_freeze(slab);
-		break;
+		*fl = sf_freeze(sc, slab);
 	}
 	spin_unlock_irqrestore(&n->list_lock, flags);
-	return found;
+	return slab;
 }
 
 static struct mslab *sf_get_partial(struct sf_cache *sc, int node, gfp_t gfp,
@@ -748,14 +780,14 @@ static struct mslab *sf_get_partial(struct sf_cache *sc, int node, gfp_t gfp,
 	struct mslab *slab;
 	int other;
 
-	slab = sf_get_partial_node(sc->node[nid], gfp, fl);
+	slab = sf_get_partial_node(sc, sc->node[nid], gfp, fl);
 	if (slab || node != NUMA_NO_NODE)
 		return slab;
 
 	for_each_node_state(other, N_NORMAL_MEMORY) {
 		if (other == nid)
 			continue;
-		slab = sf_get_partial_node(sc->node[other], gfp, fl);
+		slab = sf_get_partial_node(sc, sc->node[other], gfp, fl);
 		if (slab)
 			return slab;
 	}
@@ -818,8 +850,7 @@ void *slabifier_alloc_single(struct sf_cache *sc, gfp_t gfp, int node)
 
 	if (n && READ_ONCE(n->nr_partial)) {
 		spin_lock_irqsave(&n->list_lock, flags);
-		slab = list_first_entry_or_null(&n->partial, struct mslab,
-						slab_list);
+		slab = sf_first_partial(n, gfp);
 		if (slab) {
 			sf_remove_partial(n, slab);
 			slab->inuse = 1;
@@ -882,7 +913,19 @@ static unsigned long sf_idle_for(struct sf_cache *sc)
 	return idle;
 }
 
-/* Queue the cache's flusher unless it is queued or flushing is off. */
+static void sf_flusher_arm_fn(struct irq_work *work)
+{
+	struct sf_cache *sc = container_of(work, struct sf_cache, flusher_arm);
+
+	queue_delayed_work(sf_flusher_wq, &sc->flusher, sf_flush_delay());
+}
+
+/*
+ * Queue the cache's flusher unless it is queued or flushing is off.  Not
+ * here but from an irq_work: queueing a delayed work takes this CPU's
+ * timer base lock, which the caller may hold already (the debug objects
+ * of timers refill their pool from under it).
+ */
 static noinline void sf_arm_flusher(struct sf_cache *sc)
 {
 	/* Before the workqueues exist, the next slow path arms it */
@@ -890,7 +933,7 @@ static noinline void sf_arm_flusher(struct sf_cache *sc)
 		return;
 	if (test_and_set_bit(0, &sc->flusher_armed))
 		return;
-	queue_delayed_work(sf_flusher_wq, &sc->flusher, sf_flush_delay());
+	irq_work_queue(&sc->flusher_arm);
 }
 
 /* A slow path call: the cache is in use; make sure a flusher watches it. */
@@ -981,12 +1024,19 @@ static void *sf_alloc_slow(struct sf_cache *sc, gfp_t gfp, int node,
 	sf_note_slow(sc, c);
 	slab = c->slab;
 	if (slab) {
-		if (node != NUMA_NO_NODE && mslab_nid(slab) != node) {
+		/*
+		 * Off a slab of the reserves or of another node, as SLUB does:
+		 * a caller not entitled to the reserves takes none of its
+		 * remote frees.
+		 */
+		if ((node != NUMA_NO_NODE && mslab_nid(slab) != node) ||
+		    (unlikely(sf_pfmemalloc(slab)) &&
+		     !gfp_pfmemalloc_allowed(gfp))) {
 			sf_later_deactivate(later, slab, c->freelist);
 			c->slab = NULL;
 			c->freelist = NULL;
 		} else {
-			fl = c->freelist ?: sf_take_remote(slab);
+			fl = c->freelist ?: sf_take_remote(sc, slab);
 			if (fl)
 				goto load;
 			c->slab = NULL;
@@ -1134,7 +1184,6 @@ static size_t sf_alloc_bulk_partials(struct sf_cache *sc, struct sf_cpu *c,
 	struct sf_node *n = sc->node[numa_mem_id()];
 	unsigned int nr_slabs = 0, i, free[SF_BULK_SLABS];
 	void *fl[SF_BULK_SLABS], *obj;
-	union sf_counters old;
 	struct mslab *slab, *tmp;
 	size_t got = 0, taken = 0;
 
@@ -1148,12 +1197,13 @@ static size_t sf_alloc_bulk_partials(struct sf_cache *sc, struct sf_cpu *c,
 			break;
 		if (unlikely(sf_pfmemalloc(slab)))
 			continue;
-		old = sf_read_counters(slab);
-		if (old.objects - old.inuse > want - taken)
+		/* Remote frees go on without the list lock: count and take as one */
+		fl[nr_slabs] = sf_take_all(sc, slab, SF_TAKE_KEEP,
+					   min_t(size_t, want - taken, UINT_MAX),
+					   &free[nr_slabs]);
+		if (!fl[nr_slabs])
 			break;
-		fl[nr_slabs] = sf_take_all(slab, SF_TAKE_KEEP, &old);
 		sf_remove_partial(n, slab);
-		free[nr_slabs] = old.objects - old.inuse;
 		taken += free[nr_slabs++];
 	}
 	spin_unlock(&n->list_lock);
@@ -1289,6 +1339,8 @@ static struct mslab *sf_free_remote_locked(struct sf_cache *sc,
 		new = old;
 		new.inuse -= cnt;
 		sf_set_fp(sc, tail, prior);
+		slab_race_window(SLAB_RACE_REMOTE_FREE, &sc->c,
+				 mslab_folio(slab));
 	} while (!mslab_update(slab, prior, old.counters, head, new.counters));
 
 	/* Unfrozen: on the partial list if and only if it had free objects */
@@ -1334,9 +1386,38 @@ static struct mslab *sf_free_remote(struct sf_cache *sc, struct mslab *slab,
 			return sf_free_remote_locked(sc, slab, head, tail, cnt,
 						     checked, ip);
 		sf_set_fp(sc, tail, prior);
+		slab_race_window(SLAB_RACE_REMOTE_FREE, &sc->c,
+				 mslab_folio(slab));
 	} while (!mslab_update(slab, prior, old.counters, head, new.counters));
 	return NULL;
 }
+
+#ifdef CONFIG_MODSLAB_RACE_WINDOWS
+/**
+ * slabifier_free_as_remote() - free an object as another CPU would
+ * @c: the cache.
+ * @obj: an allocated object of @c in a slab that is not this CPU's active
+ *	one, and not the last object in use of a partial slab or the first
+ *	freed of a full one: the free must not change the slab's list.
+ *
+ * For race windows (slab_race.h): the lock-free remote free, without this
+ * CPU's lock, which the path in the window may hold.
+ *
+ * Context: interrupts off.
+ */
+void slabifier_free_as_remote(struct slab_cache *c, void *obj)
+{
+	struct sf_cache *sc = to_sf(c);
+	struct mslab *slab = folio_mslab(virt_to_folio(obj));
+	union sf_counters cnt = sf_read_counters(slab);
+
+	lockdep_assert_irqs_disabled();
+	if (WARN_ON_ONCE(!cnt.frozen && (cnt.inuse <= 1 || !slab->freelist)))
+		return;
+	WARN_ON_ONCE(sf_free_remote(sc, slab, obj, obj, 1, NULL, _RET_IP_));
+}
+EXPORT_SYMBOL_IF_KUNIT(slabifier_free_as_remote);
+#endif
 
 /*
  * A free into a slab other than the CPU's active one (§4), out of line:
@@ -1360,6 +1441,27 @@ noinline void slabifier_report_invalid_free(struct sf_cache *sc,
 					    unsigned long ip)
 {
 	sf_report(sc, &sc->invalid_frees, "free of", obj, why, ip);
+}
+
+/* Why sf_free_refuses() refuses a double free; compared by address */
+const char *const slabifier_already_free = "already free";
+
+/**
+ * slabifier_refuse_free() - report a free that sf_free_refuses() refused
+ * @sc: the cache.
+ * @obj: the pointer freed.
+ * @why: what sf_free_refuses() said.
+ * @ip: the caller.
+ *
+ * Context: any.
+ */
+noinline void slabifier_refuse_free(struct sf_cache *sc, const void *obj,
+				    const char *why, unsigned long ip)
+{
+	if (why == slabifier_already_free)
+		slabifier_report_double_free(sc, obj, ip);
+	else
+		slabifier_report_invalid_free(sc, obj, why, ip);
 }
 
 /* Free @obj, whatever it is: look its slab up and check it first. */
@@ -1544,6 +1646,26 @@ bool slabifier_valid(struct slab_cache *c, const void *obj)
 	return obj && sf_lookup(to_sf(c), obj, &why);
 }
 EXPORT_SYMBOL_GPL(slabifier_valid);
+
+/**
+ * slabifier_may_free() - may a pointer be freed to a slabifier cache
+ * @c: the cache.
+ * @obj: the pointer.
+ *
+ * Context: any.
+ * Return: true if @obj is the start of an object of @c that is not at the
+ * head of a free list nor in a slab with no object in use.
+ */
+bool slabifier_may_free(struct slab_cache *c, const void *obj)
+{
+	struct sf_cache *sc = to_sf(c);
+	struct mslab *slab;
+	const char *why;
+
+	slab = obj ? sf_lookup(sc, obj, &why) : NULL;
+	return slab && !sf_free_refuses(sc, mslab_folio(slab), obj);
+}
+EXPORT_SYMBOL_GPL(slabifier_may_free);
 
 /* Free pointers for layers that check free lists; none in one-object slabs */
 static void *slabifier_next_free(struct slab_cache *c, void *obj)
@@ -1929,7 +2051,7 @@ static struct mslab *sf_take_sparse(struct sf_cache *sc, void **fl)
 			if (!sf_sparse(sc, slab))
 				continue;
 			sf_remove_partial(n, slab);
-			*fl = sf_freeze(slab);
+			*fl = sf_freeze(sc, slab);
 			spin_unlock_irqrestore(&n->list_lock, flags);
 			return slab;
 		}
@@ -2242,6 +2364,7 @@ static struct slab_cache *slabifier_create(struct slab_allocator *sa,
 	sc->c.name = name;
 	/* Deferrable: an idle CPU is not woken up to flush */
 	INIT_DEFERRABLE_WORK(&sc->flusher, sf_flusher_fn);
+	init_irq_work(&sc->flusher_arm, sf_flusher_arm_fn);
 
 	mutex_lock(&sf_caches_mutex);
 	list_add(&sc->list, &sf_caches);
@@ -2274,6 +2397,7 @@ static int slabifier_destroy(struct slab_cache *c)
 	mutex_lock(&sf_caches_mutex);
 	list_del(&sc->list);
 	mutex_unlock(&sf_caches_mutex);
+	irq_work_sync(&sc->flusher_arm);
 	cancel_delayed_work_sync(&sc->flusher);
 	clear_bit(0, &sc->flusher_armed);
 
@@ -2323,6 +2447,7 @@ static const struct slab_allocator_ops slabifier_ops = {
 	.free_bulk	= slabifier_free_bulk,
 	.object_size	= slabifier_object_size,
 	.valid		= slabifier_valid,
+	.may_free	= slabifier_may_free,
 	.next_free	= slabifier_next_free,
 	.end_free_list	= slabifier_end_free_list,
 	.shrink		= slabifier_shrink,

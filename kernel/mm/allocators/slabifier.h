@@ -11,6 +11,7 @@
 
 #include <linux/allocator.h>
 #include <linux/atomic.h>
+#include <linux/irq_work.h>
 #include <linux/local_lock.h>
 #include <linux/percpu.h>
 #include <linux/reciprocal_div.h>
@@ -75,6 +76,8 @@ struct sf_cpu {
  * @flusher: deferred work that flushes the per-CPU slabs once the cache
  *	has gone idle (§10).
  * @flusher_armed: bit 0 set while @flusher is queued or running.
+ * @flusher_arm: queues @flusher, from an irq_work: the slow path that arms
+ *	it may run under a timer base lock (§10).
  * @node: per-node state, indexed by node id.
  */
 struct sf_cache {
@@ -113,6 +116,7 @@ struct sf_cache {
 	struct list_head	list;
 	struct delayed_work	flusher;
 	unsigned long		flusher_armed;
+	struct irq_work		flusher_arm;
 	struct sf_node		*node[];
 };
 
@@ -306,6 +310,35 @@ static __always_inline const char *sf_folio_refuses(struct sf_cache *sc,
 		return "an object of another cache";
 	if (unlikely(!sf_at_object(sc, slab, obj)))
 		return "not the start of an object";
+	return NULL;
+}
+
+extern const char *const slabifier_already_free;
+void slabifier_refuse_free(struct sf_cache *sc, const void *obj,
+			   const char *why, unsigned long ip);
+
+/*
+ * sf_folio_refuses(), and "already free" for an object that is the head
+ * of this CPU's free list or of its slab's, or of a slab with no object
+ * in use: a check without locks, which an object the caller owns always
+ * passes, made before anything writes to the object.  The free paths
+ * check the heads again under their locks.
+ */
+static __always_inline const char *sf_free_refuses(struct sf_cache *sc,
+						   struct folio *folio,
+						   const void *obj)
+{
+	const char *why = sf_folio_refuses(sc, folio, obj);
+	struct mslab *slab = folio_mslab(folio);
+
+	if (unlikely(why))
+		return why;
+	/* One-object slabs have no free lists (§6): in use or not */
+	if (unlikely(!sf_read_counters(slab).inuse ||
+		     (!sc->single &&
+		      (obj == raw_cpu_read(sc->cpu->freelist) ||
+		       obj == READ_ONCE(slab->freelist)))))
+		return slabifier_already_free;
 	return NULL;
 }
 

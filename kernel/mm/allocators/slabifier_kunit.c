@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 
 #include "internal.h"
+#include "slab_race.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
@@ -27,6 +28,7 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 struct tpa {
 	struct page_allocator	pa;
 	atomic_long_t		pages;
+	atomic_long_t		allocs;		/* blocks handed out, ever */
 	atomic_t		fail;		/* fail this many allocations */
 	bool			order0_only;	/* fail blocks of order > 0 */
 	bool			pfmemalloc;	/* as if from the reserves */
@@ -46,8 +48,10 @@ static struct folio *tpa_alloc(struct page_allocator *pa, gfp_t gfp,
 	folio = page_allocator_alloc(pa->base, gfp, order, node);
 	if (folio && READ_ONCE(t->pfmemalloc))
 		set_page_pfmemalloc(&folio->page);
-	if (folio)
+	if (folio) {
 		atomic_long_add(1L << order, &t->pages);
+		atomic_long_inc(&t->allocs);
+	}
 	return folio;
 }
 
@@ -261,22 +265,26 @@ static void slabifier_min_objects(struct kunit *test)
 	unsigned int cpus = num_present_cpus(), want, fit;
 	struct slab_cache *c;
 
-	/*
-	 * By default a slab holds 4 * (fls(CPUs) + 1) objects, SLUB's rule,
-	 * as far as the default max_order lets it.
-	 */
-	if (cpus <= 1)
-		cpus = nr_cpu_ids;
-	want = 4 * (fls(cpus) + 1);
 	fit = (PAGE_SIZE << slabifier_param_max_order()) / 1024;
-	c = mk(test, NULL, 1024, NULL);
-	KUNIT_EXPECT_GE(test, stats(c).objs_per_slab, min(want, fit));
-	KUNIT_EXPECT_LE(test, stats(c).order, slabifier_param_max_order());
-	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
-
 	/* A cache the shrinkers empty keeps the one-CPU figure, 8 */
 	c = mk(test, NULL, 1024, &reclaimable);
 	KUNIT_EXPECT_EQ(test, stats(c).objs_per_slab, min(8U, fit));
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+
+	/*
+	 * By default a slab holds 4 * (fls(CPUs) + 1) objects, SLUB's rule,
+	 * as far as the default max_order lets it.  With one CPU the rule
+	 * gives the one-CPU figure too: nothing to tell apart.
+	 */
+	if (cpus <= 1)
+		cpus = nr_cpu_ids;
+	if (cpus <= 1)
+		kunit_skip(test, "one CPU: the rule gives the one-CPU figure");
+	want = 4 * (fls(cpus) + 1);
+	c = mk(test, NULL, 1024, NULL);
+	KUNIT_EXPECT_GE(test, stats(c).objs_per_slab, min(want, fit));
+	KUNIT_EXPECT_GT(test, stats(c).objs_per_slab, min(8U, fit));
+	KUNIT_EXPECT_LE(test, stats(c).order, slabifier_param_max_order());
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 }
 
@@ -538,17 +546,22 @@ static unsigned int slabs_spanned(void **p, unsigned int nr)
 /*
  * Batches of bulk allocations and frees, as a NAPI poll makes: once warm,
  * a batch takes whole free slabs, so it spans as few slabs as it can (one
- * more when it starts part way into the CPU's slab).
+ * more when it starts part way into the CPU's slab), and the empty slabs
+ * the node keeps serve every batch: no new slab is made.
  */
 static void slabifier_bulk_batches_stay_compact(struct kunit *test)
 {
-	struct slab_cache *c = mk(test, NULL, 256, NULL);
+	struct tpa *t = tpa_new(test);
+	struct slab_cache *c = mk(test, &t->pa, 256, NULL);
 	const unsigned int nr = 64;
 	unsigned int i, most = 0, objs = stats(c).objs_per_slab;
 	void **p = objarray(test, nr);
+	long warm = 0;
 
 	migrate_disable();
 	for (i = 0; i < 50; i++) {
+		if (i == 10)
+			warm = atomic_long_read(&t->allocs);
 		KUNIT_ASSERT_EQ(test, slab_cache_alloc_bulk(c, GFP_KERNEL, nr,
 							    p), nr);
 		if (i >= 10)
@@ -557,23 +570,40 @@ static void slabifier_bulk_batches_stay_compact(struct kunit *test)
 	}
 	migrate_enable();
 	KUNIT_EXPECT_LE(test, most, DIV_ROUND_UP(nr, objs) + 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->allocs), warm);
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	page_allocator_put(&t->pa);
+}
+
+/* Counts the slabs a bulk allocation takes whole (SLAB_RACE_BULK_TAKE) */
+static bool count_only(struct slab_race *race, struct folio *slab)
+{
+	return false;
 }
 
 /*
  * A bulk allocation larger than a slab, with partial slabs half free: it
- * uses them up (no new slab), each object once, and the counts hold.
+ * takes the ones it can use up whole, under one hold of the list lock (no
+ * new slab), each object once, nothing past the array, and the counts
+ * hold.
  */
 static void slabifier_bulk_from_partial_slabs(struct kunit *test)
 {
 	struct slab_cache *c = mk(test, NULL, 256, NULL);
 	unsigned int objs = stats(c).objs_per_slab, i, j, n, slabs;
+	struct slab_race race = {
+		.window = SLAB_RACE_BULK_TAKE, .cache = c, .act = count_only,
+	};
 	void **p, **q;
 
 	KUNIT_ASSERT_GE(test, objs, 4U);
+	KUNIT_ASSERT_EQ(test, objs % 2, 0U);
 	n = 8 * objs;
 	p = objarray(test, n);
 	q = objarray(test, n);
+	for (i = 3 * objs; i < n; i++)
+		q[i] = q;
 	migrate_disable();
 	KUNIT_ASSERT_EQ(test, slab_cache_alloc_bulk(c, GFP_KERNEL, n, p), n);
 	/* Every other object back: the full slabs become half free */
@@ -583,9 +613,19 @@ static void slabifier_bulk_from_partial_slabs(struct kunit *test)
 	}
 	slabs = stats(c).num_slabs;
 	KUNIT_EXPECT_GE(test, stats(c).partial_slabs, 4UL);
+	slab_race_arm(&race);
 	KUNIT_ASSERT_EQ(test, slab_cache_alloc_bulk(c, GFP_KERNEL, 3 * objs, q),
 			3 * objs);
+	KUNIT_EXPECT_FALSE(test, slab_race_disarm(&race));
 	migrate_enable();
+	/*
+	 * Half free slabs taken whole, in the one pass: six, or five after
+	 * the half of the CPU's slab that is on its free list.
+	 */
+	KUNIT_EXPECT_GE(test, race.passes, 5U);
+	KUNIT_EXPECT_LE(test, race.passes, 6U);
+	for (i = 3 * objs; i < n; i++)
+		KUNIT_EXPECT_PTR_EQ(test, q[i], (void *)q);
 	KUNIT_EXPECT_EQ(test, stats(c).num_slabs, slabs);
 	for (i = 0; i < 3 * objs; i++) {
 		KUNIT_EXPECT_TRUE(test, slab_cache_valid(c, q[i]));
@@ -832,8 +872,9 @@ static void slabifier_empty_slabs_kept_by_pages(struct kunit *test)
 		}
 		slab_cache_free_bulk(c, nr, p);
 		st = stats(c);
-		/* Nothing in use: what is left is kept or some CPU's slab */
-		KUNIT_EXPECT_LE(test, st.partial_slabs, (unsigned long)st.min_partial);
+		/* Nothing in use: min_partial empty slabs kept, or a CPU's */
+		KUNIT_EXPECT_EQ(test, st.partial_slabs,
+				(unsigned long)st.min_partial);
 		KUNIT_EXPECT_LE(test, st.num_slabs - st.partial_slabs,
 				(unsigned long)num_online_cpus());
 		KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
@@ -1319,6 +1360,51 @@ static void slabifier_pfmemalloc(struct kunit *test)
 	slab_cache_free(c, p);
 	slab_cache_free(c, q);
 	slab_cache_free(c, r);
+	slab_cache_shrink(c, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	page_allocator_put(&t->pa);
+}
+
+/*
+ * A CPU slab of the reserves, used up by a caller entitled to them, whose
+ * objects another CPU frees: a caller that is not entitled takes none of
+ * them but a slab of its own.
+ */
+static void slabifier_pfmemalloc_cpu_slab(struct kunit *test)
+{
+	const gfp_t memalloc = GFP_KERNEL | __GFP_MEMALLOC;
+	struct tpa *t = tpa_new(test);
+	struct slab_cache *c = mk(test, &t->pa, 256, NULL);
+	unsigned int i, objs = stats(c).objs_per_slab;
+	void **p = objarray(test, objs);
+	struct folio *reserve;
+	void *q;
+
+	migrate_disable();
+	WRITE_ONCE(t->pfmemalloc, true);
+	p[0] = slab_cache_alloc(c, memalloc);
+	WRITE_ONCE(t->pfmemalloc, false);
+	KUNIT_ASSERT_NOT_NULL(test, p[0]);
+	reserve = virt_to_folio(p[0]);
+	/* The rest of it: the reserve slab becomes this CPU's, used up */
+	for (i = 1; i < objs; i++) {
+		p[i] = slab_cache_alloc(c, memalloc);
+		KUNIT_ASSERT_PTR_EQ(test, virt_to_folio(p[i]), reserve);
+	}
+	local_irq_disable();
+	slabifier_free_as_remote(c, p[0]);
+	slabifier_free_as_remote(c, p[1]);
+	local_irq_enable();
+	p[0] = NULL;
+	p[1] = NULL;
+	q = slab_cache_alloc(c, GFP_KERNEL);
+	migrate_enable();
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_PTR_NE(test, virt_to_folio(q), reserve);
+	KUNIT_EXPECT_FALSE(test, folio_test_active(virt_to_folio(q)));
+	slab_cache_free(c, q);
+	slab_cache_free_bulk(c, objs, p);
 	slab_cache_shrink(c, NULL, NULL);
 	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
@@ -1926,6 +2012,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_hooks_per_slab),
 	KUNIT_CASE(slabifier_preserve_free),
 	KUNIT_CASE(slabifier_pfmemalloc),
+	KUNIT_CASE(slabifier_pfmemalloc_cpu_slab),
 	KUNIT_CASE(slabifier_order_fallback),
 	KUNIT_CASE(slabifier_order_fallback_with_hooks),
 	KUNIT_CASE(slabifier_slab_chain_lifetime),

@@ -476,7 +476,7 @@ static void kfree_bulk_runs(size_t size, void **p)
 			run = c;
 			start = i;
 		}
-		if (!slab_hook_free(c, slab, p[i]))
+		if (!slabulator_free_hooks(c, slab, p[i]))
 			p[i] = NULL;
 	}
 	if (run)
@@ -500,7 +500,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 			p[i] = NULL;
 			continue;
 		}
-		if (!slab_hook_free(s, slab, p[i]))
+		if (!slabulator_free_hooks(s, slab, p[i]))
 			p[i] = NULL;
 	}
 	slab_cache_free_bulk(s->cache, size, p);

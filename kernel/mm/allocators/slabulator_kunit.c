@@ -145,6 +145,11 @@ static void kmalloc_caches_metadata_packed(struct kunit *test)
 					      kmalloc_boot_owns(s->cache),
 					      "%s: metadata in pages of its own",
 					      s->name);
+			/* Carved or not, ksize() offers it no neighbour's bytes */
+			KUNIT_EXPECT_GE(test, ksize(s->cache),
+					sizeof(struct slab_cache));
+			KUNIT_EXPECT_LE(test, ksize(s->cache),
+					(size_t)KMALLOC_MAX_CACHE_SIZE / 2);
 		}
 	}
 }
@@ -475,6 +480,86 @@ static void cache_free_wrong_cache(struct kunit *test)
 	kmem_cache_destroy(b);
 }
 
+/* @nr objects of @s at once: each a distinct object of @s, none of @held */
+static void expect_sound(struct kunit *test, struct kmem_cache *s,
+			 unsigned int nr, void *held)
+{
+	void **p = kunit_kcalloc(test, nr, sizeof(void *), GFP_KERNEL);
+	unsigned int i, j;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < nr; i++) {
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_ASSERT_TRUE(test, slab_cache_valid(s->cache, p[i]));
+		KUNIT_EXPECT_PTR_NE(test, p[i], held);
+		for (j = 0; j < i; j++)
+			KUNIT_ASSERT_PTR_NE(test, p[i], p[j]);
+	}
+	kmem_cache_free_bulk(s, nr, p);
+}
+
+/*
+ * A refused free writes nothing to memory, though init_on_free zeroes
+ * what is freed: a double free of the object at the head of the CPU's
+ * free list (one by one, in bulk, and by kfree()) leaves the list as it
+ * was, and a free of a pointer inside a live object leaves the object's
+ * contents.  Each is reported once, and the cache keeps working.
+ */
+static void cache_refused_free_touches_nothing(struct kunit *test)
+{
+	struct kmem_cache *s = kmem_cache_create("modslab_test_refused", 64, 0,
+						 SLAB_NO_MERGE, NULL);
+	struct slab_cache_stats st;
+	unsigned int objs;
+	void *a, *b;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	if (!slab_want_init_on_free(s)) {
+		kmem_cache_destroy(s);
+		kunit_skip(test, "init_on_free is off");
+	}
+	slab_cache_stats(s->cache, &st);
+	objs = st.objs_per_slab;
+	migrate_disable();
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	memset(b, 0xab, 64);
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, a);
+	kmem_cache_free_bulk(s, 1, &a);
+	kmem_cache_free(s, b + 32);
+	/* kfree() takes the same path */
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	kfree(a);
+	kfree(a);
+	migrate_enable();
+	KUNIT_EXPECT_FALSE(test, memchr_inv(b, 0xab, 64));
+	slab_cache_stats(s->cache, &st);
+	KUNIT_EXPECT_EQ(test, st.double_frees, 3UL);
+	KUNIT_EXPECT_EQ(test, st.invalid_frees, 1UL);
+	expect_sound(test, s, 3 * objs, b);
+	kmem_cache_free(s, b);
+	kmem_cache_destroy(s);
+}
+
+/*
+ * kfree() of a page kmalloc() never handed out (one page, no slab) is
+ * reported and refused: the page stays its owner's, and counts nothing.
+ */
+static void kfree_refuses_foreign_page(struct kunit *test)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	kfree(page_address(page));
+	KUNIT_ASSERT_EQ(test, page_ref_count(page), 1);
+	__free_page(page);
+}
+
 /* Objects of caches kernel code composes itself are refused by kfree(). */
 static void kfree_refuses_composed_cache(struct kunit *test)
 {
@@ -510,6 +595,10 @@ static void kmalloc_dma_on_demand(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, virt_to_slab(p));
 	KUNIT_EXPECT_TRUE(test, virt_to_slab(p)->slab_cache->flags &
 			  SLAB_CACHE_DMA);
+	/* Whitelisted whole for hardened usercopy, as SLUB's */
+	KUNIT_EXPECT_EQ(test, virt_to_slab(p)->slab_cache->useroffset, 0U);
+	KUNIT_EXPECT_EQ(test, virt_to_slab(p)->slab_cache->usersize,
+			virt_to_slab(p)->slab_cache->object_size);
 	q = kmalloc(700, GFP_KERNEL | GFP_DMA);
 	KUNIT_ASSERT_NOT_NULL(test, q);
 	KUNIT_EXPECT_PTR_EQ(test, virt_to_slab(q)->slab_cache,
@@ -636,7 +725,9 @@ static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(cache_bulk),
 	KUNIT_CASE(kfree_bulk_mixed),
 	KUNIT_CASE(cache_free_wrong_cache),
+	KUNIT_CASE(cache_refused_free_touches_nothing),
 	KUNIT_CASE(kfree_refuses_composed_cache),
+	KUNIT_CASE(kfree_refuses_foreign_page),
 	KUNIT_CASE(kmalloc_dma_on_demand),
 	KUNIT_CASE(kmalloc_dma_atomic),
 	KUNIT_CASE(cache_merging),

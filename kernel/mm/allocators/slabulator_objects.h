@@ -13,6 +13,11 @@
  *						else its derivers' methods
  *
  * Nothing below calls back up: a memcg charge that fails is undone here.
+ *
+ * A free is checked before any hook reads or writes the object: the
+ * pointer must be the start of an object of the cache that is not known
+ * to be free (slabulator_free_hooks()).  A refused free is reported once
+ * and touches nothing, so the cache keeps working.
  */
 #ifndef MM_ALLOCATORS_SLABULATOR_OBJECTS_H
 #define MM_ALLOCATORS_SLABULATOR_OBJECTS_H
@@ -38,13 +43,60 @@ static __always_inline void *slabulator_chain_alloc(struct slab_cache *c,
 	return c->ops->alloc_node(c, gfp, node);
 }
 
+/* Free @x of @folio, checked by slabulator_free_hooks(), to the chain. */
 static __always_inline void slabulator_chain_free(struct slab_cache *c,
 						  struct folio *folio, void *x)
 {
 	if (likely(c->flags & SLAB_CACHE_DIRECT))
-		sf_free_folio(to_sf(c), folio, x, _RET_IP_);
+		sf_free_slab(to_sf(c), folio_mslab(folio), x, _RET_IP_);
 	else
 		c->ops->free(c, x);
+}
+
+/*
+ * May @x be freed to @s: KASAN's check, then the chain's, which a plain
+ * chain makes inline.  A refusal is reported: by the slabifier, or by the
+ * chain's free method, which checks again and says why in its own words.
+ */
+static __always_inline bool slabulator_may_free(struct kmem_cache *s,
+						struct slab *slab, void *x)
+{
+	struct slab_cache *c = s->cache;
+	const char *why;
+
+	if (unlikely(!slab_hook_pre_free(s, x)))
+		return false;
+	if (likely(c->flags & SLAB_CACHE_DIRECT)) {
+		why = sf_free_refuses(to_sf(c), slab_folio(slab), x);
+		if (likely(!why))
+			return true;
+		slabifier_refuse_free(to_sf(c), x, why, _RET_IP_);
+		return false;
+	}
+	if (likely(slab_cache_may_free(c, x)))
+		return true;
+	c->ops->free(c, x);
+	return false;
+}
+
+/**
+ * slabulator_free_hooks() - check an object being freed, then run the hooks
+ * @s: the cache the object's slab belongs to.
+ * @slab: the object's slab, which the caller looked up.
+ * @x: the object.
+ *
+ * Context: any; does not sleep.
+ * Return: true if @x is to go to the chain of @s; false if it was refused
+ * (and reported) or a hook took it (KFENCE, KASAN's quarantine).
+ */
+static __always_inline bool slabulator_free_hooks(struct kmem_cache *s,
+						  struct slab *slab, void *x)
+{
+	bool kfence = is_kfence_address(x);
+
+	if (likely(!kfence) && unlikely(!slabulator_may_free(s, slab, x)))
+		return false;
+	return slab_hook_free(s, slab, x, kfence);
 }
 
 /**
@@ -112,7 +164,7 @@ static __always_inline void *slabulator_alloc(struct kmem_cache *s,
 static __always_inline void slabulator_free(struct kmem_cache *s,
 					    struct slab *slab, void *x)
 {
-	if (likely(slab_hook_free(s, slab, x)))
+	if (likely(slabulator_free_hooks(s, slab, x)))
 		slabulator_chain_free(s->cache, slab_folio(slab), x);
 }
 
