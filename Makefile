@@ -10,7 +10,7 @@ CONFIG ?= modslab
 $(foreach v,CMD APPEND QEMU_ARGS,$(if $(filter command line,$(origin $(v))),\
 	$(eval override $(v) := $$(value $(v)))$(eval export $(v))))
 
-.PHONY: distro-config help deps tree save-patches kunit kernel boot rootfs debian-boot lint fuzz check check-full run bench bench-debian stress fuzz-syscalls patches clean distclean
+.PHONY: distro-config help deps tree save-patches kunit kernel boot rootfs debian-boot lint fuzz check check-full run bench bench-debian stress fuzz-syscalls mutate patches clean distclean
 
 help:
 	@sed -n 's/^## //p' README.md
@@ -65,6 +65,9 @@ bench-debian: tree
 
 stress: deps
 	@$(S)/stress.sh
+
+mutate: tree
+	@$(S)/mutate.sh
 
 fuzz-syscalls: tree
 	@$(S)/fuzz-syscalls.sh
