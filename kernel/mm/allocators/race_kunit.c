@@ -138,9 +138,16 @@ static void race_expect_fresh(struct kunit *test, struct race_held *h,
 	}
 }
 
-/* Free everything held; the cache must then count nothing in use. */
-static void race_finish(struct kunit *test, struct race_held *h)
+/*
+ * @p[0..nr) are what the case allocated after the race: distinct objects,
+ * none of them held.  Free them and everything held; the cache must then
+ * count nothing in use, and have reported nothing.
+ */
+static void race_finish(struct kunit *test, struct race_held *h, void **p,
+			unsigned int nr)
 {
+	race_expect_fresh(test, h, p, nr);
+	slab_cache_free_bulk(h->c, nr, p);
 	slab_cache_free_bulk(h->c, h->nr, h->obj);
 	slab_cache_shrink(h->c, NULL, NULL);
 	KUNIT_EXPECT_EQ(test, race_stats(h->c).active_objs, 0UL);
@@ -188,9 +195,7 @@ static void race_bulk_take_remote_free(struct kunit *test)
 
 	for (i = nr; i < nr + RACE_GUARD; i++)
 		KUNIT_EXPECT_PTR_EQ(test, p[i], RACE_POISON);
-	race_expect_fresh(test, &h, p, nr);
-	slab_cache_free_bulk(h.c, nr, p);
-	race_finish(test, &h);
+	race_finish(test, &h, p, nr);
 }
 
 /*
@@ -225,9 +230,7 @@ static void race_take_remote_free(struct kunit *test)
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_PTR_EQ(test, virt_to_folio(p[i]), a);
 	KUNIT_EXPECT_PTR_NE(test, virt_to_folio(p[3]), a);
-	race_expect_fresh(test, &h, p, 4);
-	slab_cache_free_bulk(h.c, 4, p);
-	race_finish(test, &h);
+	race_finish(test, &h, p, 4);
 }
 
 /*
@@ -261,10 +264,8 @@ static void race_remote_free_remote_free(struct kunit *test)
 	for (i = 0; i < nr; i++)
 		p[i] = slab_cache_alloc(h.c, GFP_KERNEL);
 	migrate_enable();
-	race_expect_fresh(test, &h, p, nr);
 	KUNIT_EXPECT_EQ(test, race_stats(h.c).partial_slabs, 0UL);
-	slab_cache_free_bulk(h.c, nr, p);
-	race_finish(test, &h);
+	race_finish(test, &h, p, nr);
 }
 
 /*
@@ -301,9 +302,7 @@ static void race_deactivate_remote_free(struct kunit *test)
 	migrate_enable();
 	for (i = 0; i < 6; i++)
 		KUNIT_EXPECT_PTR_EQ(test, virt_to_folio(p[i]), a);
-	race_expect_fresh(test, &h, p, 6);
-	slab_cache_free_bulk(h.c, 6, p);
-	race_finish(test, &h);
+	race_finish(test, &h, p, 6);
 }
 
 static struct kunit_case race_cases[] = {
