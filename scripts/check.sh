@@ -98,10 +98,12 @@ else
 fi
 
 # The distribution profile with lockdep, two NUMA nodes and memcg: every
-# modslab suite runs (none may skip), CPU hotplug cycles among them.
+# modslab suite runs (none may skip), CPU hotplug cycles among them, with
+# init_on_free so that the free hooks write to what they free.
 c=modslab+distro+lockdep
 if CONFIG=$c "$s/kernel.sh"; then
 	step boot-$c env CONFIG=$c SMP="$(two_node_smp 2)" MEM=2048 NOSKIP='modslab_.*' \
+		APPEND="init_on_free=1" \
 		QEMU_ARGS="$(two_node_args 2 2048)" \
 		CMD=guest-modslab TIMEOUT=1200 "$s/boot.sh"
 	# The Debian guest on the same kernel (its KUnit suites ran just
