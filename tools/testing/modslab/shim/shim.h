@@ -458,6 +458,7 @@ void *shim_per_cpu_ptr(const void *p, int cpu);
 #define per_cpu_ptr(p, cpu)	((__typeof__(p))shim_per_cpu_ptr((p), (cpu)))
 #define this_cpu_ptr(p)		per_cpu_ptr(p, shim_cpu)
 #define raw_cpu_ptr(p)		this_cpu_ptr(p)
+#define raw_cpu_read(pcp)	(*raw_cpu_ptr(&(pcp)))
 /* Static per-CPU variables live in a section; copies for other CPUs elsewhere */
 #define DEFINE_PER_CPU(type, name) \
 	__attribute__((section("shim_percpu"), aligned(64))) __typeof__(type) name
@@ -502,6 +503,12 @@ bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *d,
 			unsigned long delay);
 bool cancel_delayed_work_sync(struct delayed_work *d);
 void shim_run_delayed_work(void);
+
+/* No interrupts here: an irq_work runs at once, as if raised and taken */
+struct irq_work { void (*func)(struct irq_work *work); };
+#define init_irq_work(w, f)	((w)->func = (f))
+static inline bool irq_work_queue(struct irq_work *w) { w->func(w); return true; }
+static inline void irq_work_sync(struct irq_work *w) { }
 #define HZ			100
 #define round_jiffies_relative(j)	(j)
 #define round_jiffies_up_relative(j)	(j)
