@@ -1013,6 +1013,12 @@ def mean(xs):
     return sum(xs) / len(xs) if xs else 0.0
 
 
+def duration(secs):
+    if secs < 5400:
+        return 'about %d minutes' % round(secs / 60)
+    return 'about %.1f hours' % (secs / 3600)
+
+
 def cmd_report(args):
     global SOURCE_ROOT
     if args.src:
@@ -1135,11 +1141,11 @@ def cmd_report(args):
            'build and fuzz run, %d mutants), %.1f on the UML path '
            '(incremental kernel build and KUnit run, %d mutants), %.1f '
            'overall; the baseline builds took %ss.  All %d generated '
-           'mutants would take about %.1f hours on %d worker%s.' % (
+           'mutants would take %s on %d worker%s.' % (
                timing['fuzz_path_seconds_per_mutant'], len(fuzz_path),
                timing['uml_path_seconds_per_mutant'], len(uml_path),
                overall, meta.get('baseline_seconds'),
-               all_c['generated'], estimate / 3600, workers,
+               all_c['generated'], duration(estimate), workers,
                's' if workers > 1 else '')]
     if meta.get('fuzz_disabled'):
         md += ['', '**The fuzz path was off**: %s; every mutant ran under '
@@ -1184,10 +1190,10 @@ def cmd_report(args):
                   c['equivalent'] + c['same_code'], c['same_code'],
                   pct(c['score'])))
     print('mutate: %.1f s a mutant on the fuzz path, %.1f s on the UML '
-          'path; all %d mutants: about %.1f h on %d worker%s' % (
+          'path; all %d mutants: %s on %d worker%s' % (
               timing['fuzz_path_seconds_per_mutant'],
               timing['uml_path_seconds_per_mutant'], all_c['generated'],
-              estimate / 3600, workers, 's' if workers > 1 else ''))
+              duration(estimate), workers, 's' if workers > 1 else ''))
 
 
 def main():
