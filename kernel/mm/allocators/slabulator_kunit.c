@@ -126,31 +126,35 @@ static void kmalloc_random_copies(struct kunit *test)
 }
 
 /*
- * The metadata of the kmalloc caches, made while the kmalloc caches were
+ * The metadata of the first caches, made while the kmalloc caches were
  * being made, lives in slabs or in the shared bootstrap blocks: not in
  * whole pages of its own per allocation.
  */
+static void expect_packed(struct kunit *test, struct kmem_cache *s)
+{
+	struct folio *folio = virt_to_folio(s->cache);
+
+	KUNIT_EXPECT_TRUE_MSG(test, folio_test_slab(folio) ||
+			      kmalloc_boot_owns(s->cache),
+			      "%s: metadata in pages of its own", s->name);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)s->cache,
+					   ARCH_KMALLOC_MINALIGN));
+	/* Carved or not, ksize() offers it no neighbour's bytes */
+	KUNIT_EXPECT_GE(test, ksize(s->cache), sizeof(struct slab_cache));
+	KUNIT_EXPECT_LE(test, ksize(s->cache),
+			(size_t)KMALLOC_MAX_CACHE_SIZE / 2);
+}
+
 static void kmalloc_caches_metadata_packed(struct kunit *test)
 {
-	struct kmem_cache *s;
 	unsigned int type, i;
-	struct folio *folio;
 
+	/* The cache of caches, made first of all */
+	expect_packed(test, kmem_cache);
 	for (type = KMALLOC_NORMAL; type < NR_KMALLOC_TYPES; type++) {
 		for (i = 0; i <= KMALLOC_SHIFT_HIGH; i++) {
-			s = kmalloc_caches[type][i];
-			if (!s)
-				continue;
-			folio = virt_to_folio(s->cache);
-			KUNIT_EXPECT_TRUE_MSG(test, folio_test_slab(folio) ||
-					      kmalloc_boot_owns(s->cache),
-					      "%s: metadata in pages of its own",
-					      s->name);
-			/* Carved or not, ksize() offers it no neighbour's bytes */
-			KUNIT_EXPECT_GE(test, ksize(s->cache),
-					sizeof(struct slab_cache));
-			KUNIT_EXPECT_LE(test, ksize(s->cache),
-					(size_t)KMALLOC_MAX_CACHE_SIZE / 2);
+			if (kmalloc_caches[type][i])
+				expect_packed(test, kmalloc_caches[type][i]);
 		}
 	}
 }
@@ -559,6 +563,56 @@ static void cache_refused_free_touches_nothing(struct kunit *test)
 }
 
 /*
+ * With init_on_free a freed object is wiped at once, but for its free
+ * pointer: what it held is not left lying in free memory.  (A look at
+ * freed memory, which only a test may take; KASAN would report it.)
+ */
+static void cache_init_on_free_wipes(struct kunit *test)
+{
+	struct kmem_cache *s = kmem_cache_create("modslab_test_wipe", 64, 0,
+						 SLAB_NO_MERGE, NULL);
+	unsigned int i, dirty = 0;
+	unsigned char *a;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	if (!slab_want_init_on_free(s) || (s->flags & SLAB_KASAN)) {
+		kmem_cache_destroy(s);
+		kunit_skip(test, "init_on_free is off, or KASAN watches freed memory");
+	}
+	a = alloc_not_kfence(test, s);
+	memset(a, 0xab, 64);
+	kmem_cache_free(s, a);
+	for (i = 0; i < 64; i++)
+		dirty += a[i] != 0;
+	/* The free pointer, and nothing else */
+	KUNIT_EXPECT_LE(test, dirty, (unsigned int)sizeof(void *));
+	kmem_cache_destroy(s);
+}
+
+/*
+ * A refused free of a debug chain's object is reported by the chain, in
+ * its words: a double free once, and the object stays free once.
+ */
+static void cache_debug_refused_free_reported(struct kunit *test)
+{
+	struct kmem_cache *s = kmem_cache_create("modslab_test_dbgfree", 64, 0,
+						 SLAB_NO_MERGE |
+						 SLAB_CONSISTENCY_CHECKS, NULL);
+	struct slab_cache_stats st;
+	void *a;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_FALSE(test, s->cache->flags & SLAB_CACHE_DIRECT);
+	a = alloc_not_kfence(test, s);
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, a);
+	slab_cache_stats(s->cache, &st);
+	KUNIT_EXPECT_EQ(test, st.double_frees, 1UL);
+	expect_sound(test, s, 2 * st.objs_per_slab, NULL);
+	kmem_cache_destroy(s);
+}
+
+/*
  * kfree() of a page kmalloc() never handed out (one page, no slab) is
  * reported and refused: the page stays its owner's, and counts nothing.
  */
@@ -738,6 +792,8 @@ static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(kfree_bulk_mixed),
 	KUNIT_CASE(cache_free_wrong_cache),
 	KUNIT_CASE(cache_refused_free_touches_nothing),
+	KUNIT_CASE(cache_init_on_free_wipes),
+	KUNIT_CASE(cache_debug_refused_free_reported),
 	KUNIT_CASE(kfree_refuses_composed_cache),
 	KUNIT_CASE(kfree_refuses_foreign_page),
 	KUNIT_CASE(kmalloc_dma_on_demand),
