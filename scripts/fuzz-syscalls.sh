@@ -107,6 +107,7 @@ reports = []  # (kind, title, seed)
 seed = '-'
 open_report = None  # lines left in the report being read, or None
 benign_left = 0
+before = ''  # the last line before a stack dump's CPU: line
 with open(sys.argv[1], errors='replace') as f:
     for raw in f:
         raw = raw.rstrip('\n')
@@ -128,6 +129,8 @@ with open(sys.argv[1], errors='replace') as f:
         if not ts.match(raw):
             continue
         line = ts.sub('', raw).strip()
+        if not re.match(r'(CPU: |Hardware name: |Call Trace:|Tainted: |</?TASK>)', line):
+            before = line
         # A report ends with its stack trace or its end marker.
         if open_report is not None:
             if (line.startswith('</TASK>') or line.startswith('---[ end trace')
@@ -155,7 +158,8 @@ with open(sys.argv[1], errors='replace') as f:
                 kind, m = 'Call Trace', None
             else:
                 continue
-        title = m.group(0) if m else 'Call Trace'
+        # A stack dump of none of these is named by what printed it.
+        title = m.group(0) if m else 'Call Trace after "%s"' % before[:80]
         # Addresses, CPUs, PIDs and offsets vary from run to run.
         title = re.sub(r'CPU: \d+ PID: \d+ at ', 'at ', title)
         title = re.sub(r'\+0x[0-9a-f]+/0x[0-9a-f]+', '', title)
