@@ -408,8 +408,16 @@ static void cache_bulk(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_ASSERT_EQ(test, kmem_cache_alloc_bulk(s, GFP_KERNEL, 64, p), 64);
-	for (i = 0; i < 64; i++)
+	for (i = 0; i < 64; i++) {
 		KUNIT_EXPECT_PTR_EQ(test, virt_to_slab(p[i])->slab_cache, s);
+		memset(p[i], 0xab, 128);
+	}
+	kmem_cache_free_bulk(s, 64, p);
+	/* The hooks run for every object: __GFP_ZERO zeroes each one */
+	KUNIT_ASSERT_EQ(test, kmem_cache_alloc_bulk(s, GFP_KERNEL | __GFP_ZERO,
+						    64, p), 64);
+	for (i = 0; i < 64; i++)
+		KUNIT_EXPECT_FALSE(test, memchr_inv(p[i], 0, 128));
 	kmem_cache_free_bulk(s, 64, p);
 	kmem_cache_destroy(s);
 }
