@@ -669,10 +669,12 @@ static void kmalloc_dma_on_demand(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, virt_to_slab(p));
 	KUNIT_EXPECT_TRUE(test, virt_to_slab(p)->slab_cache->flags &
 			  SLAB_CACHE_DMA);
+#ifdef CONFIG_HARDENED_USERCOPY
 	/* Whitelisted whole for hardened usercopy, as SLUB's */
 	KUNIT_EXPECT_EQ(test, virt_to_slab(p)->slab_cache->useroffset, 0U);
 	KUNIT_EXPECT_EQ(test, virt_to_slab(p)->slab_cache->usersize,
 			virt_to_slab(p)->slab_cache->object_size);
+#endif
 	q = kmalloc(700, GFP_KERNEL | GFP_DMA);
 	KUNIT_ASSERT_NOT_NULL(test, q);
 	KUNIT_EXPECT_PTR_EQ(test, virt_to_slab(q)->slab_cache,
