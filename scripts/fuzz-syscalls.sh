@@ -6,10 +6,11 @@
 # unprivileged user, run after run with fixed seeds
 # (scripts/guest/debian/guest-debian-trinity).  The host counts the
 # kernel's reports on the console by kind (KASAN, lockdep, UBSAN, kernel
-# BUG, general protection, Oops, BUG, WARNING, and a Call Trace of none
-# of these) and the system calls trinity made, and writes a summary, per
-# kernel the minutes, runs, system calls and reports, to
-# build/report/fuzz-syscalls.md.
+# BUG, general protection, Oops, BUG, WARNING, hung task, RCU stall, and
+# a stack dump of none of these, "Call Trace"; the OOM killer's and failed
+# allocations' are not reports) and the system calls trinity made, and
+# writes a summary, per kernel the minutes, runs, system calls and
+# reports, to build/report/fuzz-syscalls.md.
 #
 # A MODSLAB kernel fails when it has a kind of report that its SLUB
 # counterpart in KERNELS (the same name with slub for modslab) does not
