@@ -246,6 +246,8 @@ static struct kmalloc_boot_block *kmalloc_boot_find(size_t size,
 	b->base = kmalloc_large_node(block_size, flags | __GFP_ZERO, node);
 	if (!b->base)
 		return NULL;
+	/* kmemleak knows the carved objects one by one, not the block */
+	kmemleak_free(b->base);
 	b->node = page_to_nid(virt_to_page(b->base));
 	return b;
 }
@@ -273,6 +275,7 @@ static void *kmalloc_boot_carve(size_t size, gfp_t flags, int node)
 	b->used = ALIGN(b->used, align);
 	ret = b->base + b->used;
 	b->used += size;
+	kmemleak_alloc(ret, size, 1, flags);
 	kmalloc_boot_objects[kmalloc_boot_nr].start = ret;
 	kmalloc_boot_objects[kmalloc_boot_nr++].size = size;
 	return ret;
@@ -432,8 +435,11 @@ static void kfree_large(struct folio *folio, void *object)
 {
 	unsigned int order = folio_order(folio);
 
-	if (unlikely(kmalloc_boot_owns(object)))
+	if (unlikely(kmalloc_boot_owns(object))) {
+		/* Left in place, but no longer anybody's */
+		kmemleak_free(object);
 		return;
+	}
 	/*
 	 * kmalloc() hands out blocks of pages larger than any cache's objects
 	 * only (a DMA request before its cache exists too): a smaller block,
