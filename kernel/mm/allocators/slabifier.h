@@ -342,20 +342,6 @@ static __always_inline const char *sf_free_refuses(struct sf_cache *sc,
 	return NULL;
 }
 
-/* Free @obj of @folio, which the caller found from @obj, once checked. */
-static __always_inline void sf_free_folio(struct sf_cache *sc,
-					  struct folio *folio, void *obj,
-					  unsigned long ip)
-{
-	const char *why = sf_folio_refuses(sc, folio, obj);
-
-	if (unlikely(why)) {
-		slabifier_report_invalid_free(sc, obj, why, ip);
-		return;
-	}
-	sf_free_slab(sc, folio_mslab(folio), obj, ip);
-}
-
 /*
  * Allocate from @c preferably on @node: an out-of-range node or one the
  * chain may not choose is turned into %NUMA_NO_NODE first.
