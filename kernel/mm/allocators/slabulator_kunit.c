@@ -6,6 +6,7 @@
 
 #include <kunit/test.h>
 #include <linux/allocator.h>
+#include <linux/alloc_tag.h>
 #include <linux/allocator_derive.h>
 #include <linux/kfence.h>
 #include <linux/mm.h>
@@ -143,6 +144,10 @@ static void expect_packed(struct kunit *test, struct kmem_cache *s)
 	KUNIT_EXPECT_GE(test, ksize(s->cache), sizeof(struct slab_cache));
 	KUNIT_EXPECT_LE(test, ksize(s->cache),
 			(size_t)KMALLOC_MAX_CACHE_SIZE / 2);
+	/* and aligned as kmalloc() aligns: a power of two to its size */
+	if (is_power_of_2(ksize(s->cache)))
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)s->cache,
+						   ksize(s->cache)));
 }
 
 static void kmalloc_caches_metadata_packed(struct kunit *test)
@@ -184,6 +189,109 @@ static void kmalloc_large_pass_through(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, folio_size(folio), PAGE_SIZE << get_order(size));
 	KUNIT_EXPECT_EQ(test, ksize(p), folio_size(folio));
 	kfree(p);
+
+	/* The largest cache's size itself is still a slab object */
+	size = KMALLOC_MAX_CACHE_SIZE;
+	OPTIMIZER_HIDE_VAR(size);
+	p = kmalloc(size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, folio_test_slab(virt_to_folio(p)));
+	kfree(p);
+}
+
+/* NR_SLAB_UNRECLAIMABLE_B of node @nid in pages, with the CPUs' deltas. */
+static long slab_unreclaimable_pages(int nid)
+{
+	struct pglist_data *pgdat = NODE_DATA(nid);
+	long pages = atomic_long_read(&pgdat->vm_stat[NR_SLAB_UNRECLAIMABLE_B]);
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		pages += per_cpu_ptr(pgdat->per_cpu_nodestats, cpu)->
+			 vm_node_stat_diff[NR_SLAB_UNRECLAIMABLE_B];
+	return pages;
+}
+
+/*
+ * A block of pages kmalloc() hands out comes from the node asked for, or
+ * from any node for NUMA_NO_NODE, and counts as unreclaimable slab memory
+ * of its node until kfree().  Other allocations move the counter too: a
+ * measurement that saw one is taken again.
+ */
+static void kmalloc_large_counted(struct kunit *test)
+{
+	size_t size = KMALLOC_MAX_CACHE_SIZE + 1;
+	long pages = 1L << get_order(size), before = 0, held = 0, after = 0;
+	int nid, tries;
+	void *p;
+
+	for_each_node_state(nid, N_MEMORY) {
+		for (tries = 0; tries < 8; tries++) {
+			before = slab_unreclaimable_pages(nid);
+			p = kmalloc_node(size, GFP_KERNEL | __GFP_THISNODE, nid);
+			KUNIT_ASSERT_NOT_NULL(test, p);
+			KUNIT_EXPECT_EQ(test, folio_nid(virt_to_folio(p)), nid);
+			held = slab_unreclaimable_pages(nid);
+			kfree(p);
+			after = slab_unreclaimable_pages(nid);
+			if (held - before == pages && held - after == pages)
+				break;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, held - before, pages, "node %d", nid);
+		KUNIT_EXPECT_EQ_MSG(test, held - after, pages, "node %d", nid);
+	}
+	p = kmalloc(size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_FALSE(test, folio_test_slab(virt_to_folio(p)));
+	kfree(p);
+}
+
+/* A kmalloc cache whose metadata was carved at boot, or NULL. */
+static struct kmem_cache *kmalloc_cache_carved(void)
+{
+	unsigned int type, i;
+
+	for (type = KMALLOC_NORMAL; type < NR_KMALLOC_TYPES; type++) {
+		for (i = 0; i <= KMALLOC_SHIFT_HIGH; i++) {
+			struct kmem_cache *s = kmalloc_caches[type][i];
+
+			if (s && kmalloc_boot_owns(s->cache))
+				return s;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * kfree() leaves what kmalloc_boot_owns() claims in place: it claims the
+ * bootstrap blocks, from their first byte to their last, and nothing else.
+ */
+static void kmalloc_boot_owns_blocks(struct kunit *test)
+{
+	struct kmem_cache *s = kmalloc_cache_carved();
+	struct folio *folio, *next;
+	void *base, *end, *p;
+
+	KUNIT_EXPECT_FALSE(test, kmalloc_boot_owns(NULL));
+	p = kmalloc(KMALLOC_MAX_CACHE_SIZE + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_FALSE(test, kmalloc_boot_owns(p));
+	kfree(p);
+	if (!s)
+		kunit_skip(test, "no metadata was carved at boot");
+	folio = virt_to_folio(s->cache);
+	KUNIT_EXPECT_FALSE(test, folio_test_slab(folio));
+	base = folio_address(folio);
+	end = base + folio_size(folio);
+	KUNIT_EXPECT_TRUE(test, kmalloc_boot_owns(base));
+	KUNIT_EXPECT_TRUE(test, kmalloc_boot_owns(end - 1));
+	/* The byte after the block, unless the next block starts there */
+	if (!virt_addr_valid(end))
+		return;
+	next = virt_to_folio(end);
+	if (folio_test_slab(next) || folio_address(next) != end ||
+	    folio_size(next) != folio_size(folio))
+		KUNIT_EXPECT_FALSE(test, kmalloc_boot_owns(end));
 }
 
 static void krealloc_keeps_contents(struct kunit *test)
@@ -632,6 +740,14 @@ static void kfree_refuses_foreign_page(struct kunit *test)
 	kfree(page_address(page));
 	KUNIT_ASSERT_EQ(test, page_ref_count(page), 1);
 	__free_page(page);
+
+	/* Nor a block no larger than the largest cache's objects */
+	page = alloc_pages(GFP_KERNEL | __GFP_COMP,
+			   get_order(KMALLOC_MAX_CACHE_SIZE));
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	kfree(page_address(page));
+	KUNIT_ASSERT_EQ(test, page_ref_count(page), 1);
+	__free_pages(page, get_order(KMALLOC_MAX_CACHE_SIZE));
 }
 
 /* Objects of caches kernel code composes itself are refused by kfree(). */
@@ -675,12 +791,23 @@ static void kmalloc_dma_on_demand(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, virt_to_slab(p)->slab_cache->usersize,
 			virt_to_slab(p)->slab_cache->object_size);
 #endif
+	KUNIT_EXPECT_GE(test, ksize(p), (size_t)700);
+	/* Named as the boot-time kmalloc caches are */
+	KUNIT_EXPECT_STREQ(test, virt_to_slab(p)->slab_cache->name,
+			   "dma-kmalloc-1k");
 	q = kmalloc(700, GFP_KERNEL | GFP_DMA);
 	KUNIT_ASSERT_NOT_NULL(test, q);
 	KUNIT_EXPECT_PTR_EQ(test, virt_to_slab(q)->slab_cache,
 			    virt_to_slab(p)->slab_cache);
 	kfree(p);
 	kfree(q);
+	p = kmalloc(90, GFP_KERNEL | GFP_DMA);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, virt_to_slab(p));
+	KUNIT_EXPECT_STREQ(test, virt_to_slab(p)->slab_cache->name,
+			   "dma-kmalloc-96");
+	KUNIT_EXPECT_EQ(test, virt_to_slab(p)->slab_cache->object_size, 96U);
+	kfree(p);
 }
 
 /*
@@ -690,7 +817,8 @@ static void kmalloc_dma_on_demand(struct kunit *test)
  */
 static void kmalloc_dma_atomic(struct kunit *test)
 {
-	static const size_t sizes[] = { 3000, 1500, 96 };
+	/* 5000: the largest cache (KMALLOC_SHIFT_HIGH), on x86_64 at least */
+	static const size_t sizes[] = { 3000, 1500, 96, 5000 };
 	bool paged = false;
 	unsigned int i;
 	void *p, *q;
@@ -707,7 +835,7 @@ static void kmalloc_dma_atomic(struct kunit *test)
 		}
 		/* The first request of a size: pages, known as such */
 		paged = true;
-		KUNIT_EXPECT_GE(test, ksize(p), sizes[i]);
+		KUNIT_EXPECT_GT(test, ksize(p), (size_t)KMALLOC_MAX_CACHE_SIZE);
 		q = krealloc(p, sizes[i] + 1, GFP_ATOMIC | GFP_DMA);
 		KUNIT_ASSERT_NOT_NULL(test, q);
 		KUNIT_EXPECT_FALSE(test, memchr_inv(q, 0x5a, sizes[i]));
@@ -716,10 +844,13 @@ static void kmalloc_dma_atomic(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, paged);
 	/* Whether or not the cache was there already, the next one has it. */
 	kmalloc_dma_flush();
-	p = kmalloc(3000, GFP_ATOMIC | GFP_DMA);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_NOT_NULL(test, virt_to_slab(p));
-	kfree(p);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p = kmalloc(sizes[i], GFP_ATOMIC | GFP_DMA);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, virt_to_slab(p), "size %zu",
+					  sizes[i]);
+		kfree(p);
+	}
 }
 #else
 static void kmalloc_dma_on_demand(struct kunit *test)
@@ -784,6 +915,68 @@ static void cache_name_reused_after_alias(struct kunit *test)
 	kmem_cache_destroy(a);
 }
 
+#ifdef CONFIG_MEM_ALLOC_PROFILING
+/* The allocation tag an object of @s is charged to, or NULL. */
+static struct alloc_tag *tag_of(struct kmem_cache *s, void *p)
+{
+	struct slab *slab = virt_to_slab(p);
+	struct slabobj_ext *ext = slab_obj_exts(slab);
+
+	if (!ext || !ext[obj_to_index(s, slab, p)].ref.ct)
+		return NULL;
+	return ct_to_alloc_tag(ext[obj_to_index(s, slab, p)].ref.ct);
+}
+
+/*
+ * With allocation profiling on, each object, allocated alone or in bulk,
+ * is charged to the line that allocated it until it is freed.
+ */
+static void cache_alloc_tags(struct kunit *test)
+{
+	struct kmem_cache *s;
+	struct alloc_tag *one, *bulk;
+	struct alloc_tag_counters c;
+	void *p[5], *q;
+	size_t i;
+
+	if (!mem_alloc_profiling_enabled())
+		kunit_skip(test, "allocation profiling is off");
+	s = kmem_cache_create("modslab_test_tags", 72, 0, SLAB_NO_MERGE, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	q = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	one = tag_of(s, q);
+	KUNIT_ASSERT_NOT_NULL(test, one);
+	c = alloc_tag_read(one);
+	KUNIT_EXPECT_EQ(test, c.calls, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.bytes, (u64)s->size);
+
+	KUNIT_ASSERT_EQ(test, kmem_cache_alloc_bulk(s, GFP_KERNEL,
+						    ARRAY_SIZE(p), p),
+			(int)ARRAY_SIZE(p));
+	bulk = tag_of(s, p[0]);
+	KUNIT_ASSERT_NOT_NULL(test, bulk);
+	KUNIT_EXPECT_PTR_NE(test, bulk, one);
+	for (i = 1; i < ARRAY_SIZE(p); i++)
+		KUNIT_EXPECT_PTR_EQ(test, tag_of(s, p[i]), bulk);
+	c = alloc_tag_read(bulk);
+	KUNIT_EXPECT_EQ(test, c.calls, (u64)ARRAY_SIZE(p));
+
+	kmem_cache_free_bulk(s, ARRAY_SIZE(p), p);
+	KUNIT_EXPECT_EQ(test, alloc_tag_read(bulk).calls, 0ULL);
+	kmem_cache_free(s, q);
+	c = alloc_tag_read(one);
+	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.bytes, 0ULL);
+	kmem_cache_destroy(s);
+}
+#else
+static void cache_alloc_tags(struct kunit *test)
+{
+	kunit_skip(test, "no allocation profiling");
+}
+#endif
+
 static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(kmalloc_sizes),
 	KUNIT_CASE(kmalloc_non_power_of_two),
@@ -791,6 +984,8 @@ static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(kmalloc_caches_metadata_packed),
 	KUNIT_CASE(kmalloc_zero_and_null),
 	KUNIT_CASE(kmalloc_large_pass_through),
+	KUNIT_CASE(kmalloc_large_counted),
+	KUNIT_CASE(kmalloc_boot_owns_blocks),
 	KUNIT_CASE(krealloc_keeps_contents),
 	KUNIT_CASE(cache_plain_chain),
 	KUNIT_CASE(cache_ctor),
@@ -799,6 +994,7 @@ static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(cache_debug_flags),
 	KUNIT_CASE(cache_obj_info_stacks),
 	KUNIT_CASE(cache_bulk),
+	KUNIT_CASE(cache_alloc_tags),
 	KUNIT_CASE(kfree_bulk_mixed),
 	KUNIT_CASE(cache_free_wrong_cache),
 	KUNIT_CASE(cache_refused_free_touches_nothing),
