@@ -354,10 +354,19 @@ static __always_inline void *kmalloc_node_caller(size_t size, kmem_buckets *b,
 	}
 	s = kmalloc_cache_for(size, b, flags, caller);
 	if (unlikely(!s) && slab_state < UP && !(flags & __GFP_DMA)) {
-		ret = kmalloc_boot_carve(size, flags, node);
-		if (ret) {
-			trace_kmalloc(caller, ret, size, size, flags, node);
-			return ret;
+		/*
+		 * The caller's random copy or type may be made later than
+		 * the normal cache of its size: that one serves meanwhile.
+		 */
+		s = kmalloc_slab(size, &kmalloc_caches[KMALLOC_NORMAL], flags,
+				 caller);
+		if (!s) {
+			ret = kmalloc_boot_carve(size, flags, node);
+			if (ret) {
+				trace_kmalloc(caller, ret, size, size, flags,
+					      node);
+				return ret;
+			}
 		}
 	}
 	if (unlikely(!s)) {
