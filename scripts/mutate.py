@@ -44,7 +44,10 @@ KUnit kernel is rebuilt incrementally, and if the objects below mm/ come
 out as those of the unmutated kernel the mutant is "same code" (an empty
 stub in these configurations; not run, not scored); else the suites run,
 and a failed or crashed case, a kernel report (WARNING, BUG) that the
-unmutated kernel does not print, or a timeout kills it.
+unmutated kernel does not print, or a timeout kills it.  A mutant that
+UML leaves alive (or that UML builds to the same code) goes on to an
+x86_64 KUnit kernel under QEMU, with the ZONE_DMA, NUMA and SMP that UML
+lacks, and is judged there the same way.
 
 Each mutant has a stable id, a hash of the file, the operator, the text
 of the changed line and the change (and which of several identical ones
@@ -81,19 +84,38 @@ EQUIVALENT = 'tools/testing/modslab/mutants-equivalent.txt'
 # inline in slabulator_objects.h), and its suites are a superset of the
 # SLUB kernel's framework suites; slab_hooks.h, slabulator_objects.h and
 # kmalloc.c are built only under MODSLAB (Makefile: ifdef CONFIG_MODSLAB).
+#
+# Every file also has paths that UML cannot build (ZONE_DMA and its caches
+# made on demand, NUMA nodes, two CPUs, hardened usercopy): a mutant that
+# the UML suites leave alive, or that leaves UML's objects as they were,
+# is built a second time into an x86_64 KUnit kernel ('x86') and its
+# suites run under QEMU.
+X86 = 'modslab-x86_64'
 FILES = {
-    'slabifier.h': {'kconfig': 'modslab', 'fuzz': True},
-    'slabifier.c': {'kconfig': 'modslab', 'fuzz': True},
-    'slab_hooks.h': {'kconfig': 'modslab', 'fuzz': False},
-    'slabulator_objects.h': {'kconfig': 'modslab', 'fuzz': False},
-    'kmalloc.c': {'kconfig': 'modslab', 'fuzz': False},
-    'derive_debug.c': {'kconfig': 'modslab', 'fuzz': True},
+    'slabifier.h': {'kconfig': 'modslab', 'fuzz': True, 'x86': X86},
+    'slabifier.c': {'kconfig': 'modslab', 'fuzz': True, 'x86': X86},
+    'slab_hooks.h': {'kconfig': 'modslab', 'fuzz': False, 'x86': X86},
+    'slabulator_objects.h': {'kconfig': 'modslab', 'fuzz': False,
+                             'x86': X86},
+    'kmalloc.c': {'kconfig': 'modslab', 'fuzz': False, 'x86': X86},
+    'derive_debug.c': {'kconfig': 'modslab', 'fuzz': True, 'x86': X86},
 }
 
-# Kernel arguments of the KUnit runs, as scripts/kunit.sh gives them: the
-# MODSLAB kernel is tested with init_on_free=1 (its free hooks write to
+# The KUnit kernels: architecture, configuration fragments (configs/),
+# kernel arguments and QEMU arguments.  The MODSLAB kernels are tested
+# with init_on_free=1, as scripts/kunit.sh does (the free hooks write to
 # the object then, which is what the checks before them protect).
-KUNIT_KERNEL_ARGS = {'modslab': ['init_on_free=1'], 'slub': []}
+STAGES = {
+    'modslab': {'arch': 'um', 'configs': ['kunit-modslab'],
+                'args': ['init_on_free=1'], 'qemu': ''},
+    'slub': {'arch': 'um', 'configs': ['kunit-slub'], 'args': [],
+             'qemu': ''},
+    'modslab-x86_64': {'arch': 'x86_64',
+                       'configs': ['kunit-modslab', 'kunit-x86_64',
+                                   'kunit-mutate-x86_64'],
+                       'args': ['init_on_free=1', 'numa=fake=2'],
+                       'qemu': '-smp 2 -m 1024'},
+}
 
 LOCK_CALL = re.compile(r'^(raw_spin_lock|spin_lock|local_lock|mutex_lock)'
                        r'(?!_init)\w*$')
@@ -590,7 +612,8 @@ FUZZ_FINDINGS = re.compile(r'ERROR: (AddressSanitizer|LeakSanitizer|'
                            r'libFuzzer)|runtime error:|'
                            r'^modslab (fuzz|shim):|deadly signal')
 KERNEL_REPORT = re.compile(r'^(\[ *[0-9.]+\] )?(WARNING: .*|BUG: .*|'
-                           r'kernel BUG at .*|Oops.*|Kernel panic.*)$')
+                           r'kernel BUG at .*|Oops.*|Kernel panic.*|'
+                           r'Unexpected gfp: .*)$')
 KUNIT_SUMMARY = re.compile(r'Testing complete\. Ran \d+ tests: (.*)')
 
 
@@ -711,20 +734,21 @@ class Worker:
         return '.mutate-' + cfg
 
     def kunit_config(self, cfg):
+        st = STAGES[cfg]
         return ['python3', 'tools/testing/kunit/kunit.py', 'build',
-                '--build_dir=' + self.kunit_dir(cfg), '--arch=um',
+                '--build_dir=' + self.kunit_dir(cfg), '--arch=' + st['arch'],
                 '--jobs=%d' % self.opts.make_jobs,
-                '--kunitconfig=mm/allocators',
-                '--kunitconfig=' + os.path.join(
-                    self.src, 'configs/kunit-%s.config' % cfg),
-                '--make_options=CC=ccache gcc']
+                '--kunitconfig=mm/allocators'] + \
+            ['--kunitconfig=' + os.path.join(self.src, 'configs/%s.config' % c)
+             for c in st['configs']] + ['--make_options=CC=ccache gcc']
 
     def kunit_build(self, cfg, first=False):
         if first:
             cmd = self.kunit_config(cfg)
         else:
             # The configuration is made: only make, as kunit.py would.
-            cmd = ['make', 'ARCH=um', 'O=' + self.kunit_dir(cfg),
+            cmd = ['make', 'ARCH=' + STAGES[cfg]['arch'],
+                   'O=' + self.kunit_dir(cfg),
                    '--jobs=%d' % self.opts.make_jobs, 'CC=ccache gcc', 'all']
         return run_cmd(cmd, self.log('kunit-build-' + cfg), cwd=self.linux,
                        env=self.env, timeout=3600 if first else 900)
@@ -733,11 +757,13 @@ class Worker:
         """(verdict, seconds, why): verdict 'pass' or 'fail'.  Kernel
         reports count only if the baseline run did not print them."""
         log = self.log('kunit-exec-' + cfg)
-        rc, secs = run_cmd(['python3', 'tools/testing/kunit/kunit.py',
-                            'exec', '--build_dir=' + self.kunit_dir(cfg),
-                            '--timeout=%d' % timeout] +
-                           ['--kernel_args=' + a
-                            for a in KUNIT_KERNEL_ARGS.get(cfg, [])],
+        st = STAGES[cfg]
+        cmd = ['python3', 'tools/testing/kunit/kunit.py', 'exec',
+               '--build_dir=' + self.kunit_dir(cfg), '--arch=' + st['arch'],
+               '--timeout=%d' % timeout]
+        if st['qemu']:
+            cmd.append('--qemu_args=' + st['qemu'])
+        rc, secs = run_cmd(cmd + ['--kernel_args=' + a for a in st['args']],
                            log, cwd=self.linux, env=self.env,
                            timeout=timeout + 60)
         if rc is None:
@@ -761,6 +787,29 @@ class Worker:
         if new and not baseline:
             return 'fail', secs, 'kernel report: ' + sorted(new)[0]
         return 'pass', secs, m[-1]
+
+    def kunit_stage(self, cfg, res, secs, suffix):
+        """Build the mutant into the KUnit kernel CFG and run its suites;
+        RES says what came of it.  A later stage that builds the same code
+        as unmutated keeps an earlier stage's 'survived'."""
+        earlier = res.get('status')
+        rc, secs['kunit_build' + suffix] = self.kunit_build(cfg)
+        if rc != 0:
+            res.update(status='did-not-build', by='kunit build ' + cfg,
+                       reason=last_error(self.log('kunit-build-' + cfg)))
+            return
+        if self.kunit_objects(cfg) == self.base_kunit_objects[cfg]:
+            if earlier != 'survived':
+                res.update(status='same-code', by='kunit build ' + cfg,
+                           reason='the objects of mm/ are those of the '
+                           'unmutated kernel')
+            return
+        verdict, secs['kunit_exec' + suffix], why = \
+            self.kunit_exec(cfg, self.opts.kunit_timeouts[cfg])
+        if verdict == 'fail':
+            res.update(status='killed', by='kunit ' + cfg, reason=why)
+        else:
+            res.update(status='survived', by='', reason=why)
 
     def kunit_objects(self, cfg):
         return objects_digest(os.path.join(self.linux, self.kunit_dir(cfg),
@@ -806,23 +855,10 @@ class Worker:
                                           if rc is None else 'exit %d' % rc)
                         res.update(status='killed', by='fuzz', reason=why)
                         return res
-            cfg = info['kconfig']
-            rc, secs['kunit_build'] = self.kunit_build(cfg)
-            if rc != 0:
-                res.update(status='did-not-build', by='kunit build',
-                           reason=last_error(self.log('kunit-build-' + cfg)))
-                return res
-            if self.kunit_objects(cfg) == self.base_kunit_objects[cfg]:
-                res.update(status='same-code', by='kunit build',
-                           reason='the objects of mm/ are those of the '
-                           'unmutated kernel')
-                return res
-            verdict, secs['kunit_exec'], why = \
-                self.kunit_exec(cfg, self.opts.kunit_timeout)
-            if verdict == 'fail':
-                res.update(status='killed', by='kunit ' + cfg, reason=why)
-            else:
-                res.update(status='survived', by='', reason=why)
+            self.kunit_stage(info['kconfig'], res, secs, '')
+            if res['status'] in ('survived', 'same-code') and \
+                    info.get('x86'):
+                self.kunit_stage(info['x86'], res, secs, '_x86')
             return res
         finally:
             self.put(m['file'], original)
@@ -933,7 +969,8 @@ def cmd_run(args):
                       'by': '', 'reason': eq[m['id']][2], 'seconds': {}})
                 continue
             queue.append(m)
-    cfgs = sorted(set(FILES[n]['kconfig'] for n in files))
+    cfgs = sorted(set(FILES[n]['kconfig'] for n in files) |
+                  set(FILES[n]['x86'] for n in files if FILES[n].get('x86')))
     fuzz = any(FILES[n]['fuzz'] for n in files)
     progress('mutate: %d mutants to test (%s), %d workers; building the '
              'unmutated tree in each' % (len(queue), ', '.join(
@@ -960,18 +997,21 @@ def cmd_run(args):
             emit(meta)
             sys.exit('error: %s: %s' % (w.name, base[w.name]['error']))
     # Timeouts from the baseline: a hung run costs this much
-    ex = max(b.get('kunit_exec_' + c, 0) for b in base.values() for c in cfgs)
-    if not args.kunit_timeout:
-        args.kunit_timeout = int(max(60, 5 * ex + 30))
+    args.kunit_timeouts = {}
+    for c in cfgs:
+        ex = max(b.get('kunit_exec_' + c, 0) for b in base.values())
+        args.kunit_timeouts[c] = args.kunit_timeout or \
+            int(max(60, 5 * ex + 30))
     fz = max(b.get('fuzz_run', 0) for b in base.values())
     if not args.fuzz_timeout:
         args.fuzz_timeout = int(max(60, 5 * fz + 30))
-    meta.update(kunit_timeout=args.kunit_timeout,
+    meta.update(kunit_timeout=args.kunit_timeouts,
                 fuzz_timeout=args.fuzz_timeout)
     emit(meta)
-    progress('mutate: baseline passed in %ds (KUnit run %.0fs, fuzz run '
-             '%.0fs); timeouts %ds (KUnit), %ds (fuzz)' %
-             (meta['baseline_seconds'], ex, fz, args.kunit_timeout,
+    progress('mutate: baseline passed in %ds (fuzz run %.0fs); timeouts '
+             '%s (KUnit), %ds (fuzz)' %
+             (meta['baseline_seconds'], fz, ', '.join(
+                 '%ds %s' % (args.kunit_timeouts[c], c) for c in cfgs),
               args.fuzz_timeout))
 
     total = len(queue)
@@ -1017,6 +1057,15 @@ def duration(secs):
     if secs < 5400:
         return 'about %d minutes' % round(secs / 60)
     return 'about %.1f hours' % (secs / 3600)
+
+
+def timeouts_text(t):
+    """The KUnit timeouts of a run: one number (older runs, UML alone)
+    or one per kernel."""
+    if not isinstance(t, dict):
+        return '%ss (UML)' % t
+    return ', '.join('%ss (%s, %s)' % (t[c], c, STAGES[c]['arch'])
+                     for c in sorted(t))
 
 
 def cmd_report(args):
@@ -1075,6 +1124,9 @@ def cmd_report(args):
     uml_path = [r['seconds'].get('kunit_build', 0) +
                 r['seconds'].get('kunit_exec', 0)
                 for r in tested if 'kunit_exec' in r['seconds']]
+    x86_path = [r['seconds'].get('kunit_build_x86', 0) +
+                r['seconds'].get('kunit_exec_x86', 0)
+                for r in tested if 'kunit_build_x86' in r['seconds']]
     overall = mean([r['seconds'].get('total', 0) for r in tested])
     estimate = 0.0
     for name in files:
@@ -1086,6 +1138,8 @@ def cmd_report(args):
         'fuzz_path_mutants': len(fuzz_path),
         'uml_path_seconds_per_mutant': round(mean(uml_path), 1),
         'uml_path_mutants': len(uml_path),
+        'x86_path_seconds_per_mutant': round(mean(x86_path), 1),
+        'x86_path_mutants': len(x86_path),
         'seconds_per_mutant': round(overall, 1),
         'baseline_seconds': meta.get('baseline_seconds'),
         'all_mutants_estimate_seconds': round(estimate),
@@ -1114,12 +1168,13 @@ def cmd_report(args):
 
     md = ['# Mutation testing of the fast paths', '',
           'make mutate%s%s, %s: %d worker%s; the fuzz target ran %s '
-          'executions a mutant (fixed seed, from the seeds), KUnit under '
-          'UML timed out after %ss.' % (
+          'executions a mutant (fixed seed, from the seeds); KUnit timed '
+          'out after %s.' % (
               ' LIMIT=%s' % meta.get('limit') if meta.get('limit') else
               ' LIMIT=0', ' SEED=%s' % meta.get('seed'),
               meta.get('started', '?'), workers, 's' if workers > 1 else '',
-              meta.get('fuzz_runs'), meta.get('kunit_timeout')), '',
+              meta.get('fuzz_runs'), timeouts_text(meta.get('kunit_timeout'))),
+          '',
           'Score = killed / (total - did not build - equivalent).  '
           '"Generated" is every mutant of the file, "total" those tested '
           '(the sample); "equivalent" counts the mutants listed in %s '
@@ -1140,10 +1195,13 @@ def cmd_report(args):
     md += ['', 'Seconds per mutant: %.1f on the fuzz path (user-space '
            'build and fuzz run, %d mutants), %.1f on the UML path '
            '(incremental kernel build and KUnit run, %d mutants), %.1f '
+           'on the x86_64 path (incremental build and KUnit run under '
+           'QEMU, %d mutants), %.1f '
            'overall; the baseline builds took %ss.  All %d generated '
            'mutants would take %s on %d worker%s.' % (
                timing['fuzz_path_seconds_per_mutant'], len(fuzz_path),
                timing['uml_path_seconds_per_mutant'], len(uml_path),
+               timing['x86_path_seconds_per_mutant'], len(x86_path),
                overall, meta.get('baseline_seconds'),
                all_c['generated'], duration(estimate), workers,
                's' if workers > 1 else '')]

@@ -31,6 +31,9 @@
 # (configs/kunit-modslab.config: the suites that exercise these files)
 # and its suites run; a failed or crashed case, a kernel report that the
 # unmutated kernel does not print (WARNING, BUG) or a timeout kills it.
+# A mutant that UML leaves alive is then built into an x86_64 KUnit kernel
+# (configs/kunit-mutate-x86_64.config: ZONE_DMA, two NUMA nodes, two
+# CPUs, hardened usercopy) and its suites run under QEMU.
 # The build lock is held for the whole run.  Mutants listed in
 # tools/testing/modslab/mutants-equivalent.txt are not run.
 #
@@ -51,6 +54,7 @@ REPORT=$BUILD/report
 [[ $FUZZ_RUNS =~ ^[1-9][0-9]*$ ]] || die "FUZZ_RUNS=$FUZZ_RUNS: a number of executions"
 command -v clang-14 >/dev/null || die "clang-14 is not installed; run 'make deps'"
 command -v rsync >/dev/null || die "rsync is not installed; run 'make deps'"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is not installed; run 'make deps'"
 
 mkdir -p "$OUT" "$REPORT"
 # One run at a time: a second one waits for build/mutate to be free
