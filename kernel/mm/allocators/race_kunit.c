@@ -13,7 +13,9 @@
 #include <linux/irqflags.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/slab_backing.h>
 
+#include "../slab.h"
 #include "internal.h"
 #include "slab_race.h"
 
@@ -305,11 +307,69 @@ static void race_deactivate_remote_free(struct kunit *test)
 	race_finish(test, &h, p, 6);
 }
 
+#ifdef CONFIG_MODSLAB
+/* The object whose index the switch's window takes, and what it found */
+struct race_index {
+	struct kmem_cache	*s;
+	void			*obj;
+	unsigned int		index;
+};
+
+static bool race_take_index(struct slab_race *race, struct folio *unused)
+{
+	struct race_index *ri = race->data;
+
+	ri->index = obj_to_index(ri->s, virt_to_slab(ri->obj), ri->obj);
+	return true;
+}
+
+/*
+ * A switch marks its cache switched before it publishes its handle as the
+ * cache's chain; memcg and allocation profiling take an object's index in
+ * between, as another CPU's allocation would, and find the plain chain's.
+ */
+static void race_switch_publish(struct kunit *test)
+{
+	struct kmem_cache *s = kmem_cache_create("modslab_race_switch", 200, 0,
+						 SLAB_NO_MERGE, NULL);
+	struct race_index ri = { .s = s };
+	struct slab_race race = { .window = SLAB_RACE_SWITCH_PUBLISH,
+				  .act = race_take_index, .data = &ri };
+	unsigned int want, i;
+	void *p[3];
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	ri.obj = p[2];
+	want = obj_to_index(s, virt_to_slab(p[2]), p[2]);
+	ri.index = ~want;
+	race.cache = s->cache;
+	slab_race_arm(&race);
+	KUNIT_EXPECT_EQ(test, kmem_cache_set_backing(s, "debug"), 0);
+	KUNIT_EXPECT_TRUE(test, slab_race_disarm(&race));
+	KUNIT_EXPECT_EQ(test, ri.index, want);
+	/* And after it: the old chain's objects keep their index */
+	KUNIT_EXPECT_EQ(test, obj_to_index(s, virt_to_slab(p[2]), p[2]), want);
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		kmem_cache_free(s, p[i]);
+	kmem_cache_destroy(s);
+}
+#else
+static void race_switch_publish(struct kunit *test)
+{
+	kunit_skip(test, "no kmem_cache switch without CONFIG_MODSLAB");
+}
+#endif
+
 static struct kunit_case race_cases[] = {
 	KUNIT_CASE(race_bulk_take_remote_free),
 	KUNIT_CASE(race_take_remote_free),
 	KUNIT_CASE(race_remote_free_remote_free),
 	KUNIT_CASE(race_deactivate_remote_free),
+	KUNIT_CASE(race_switch_publish),
 	{}
 };
 

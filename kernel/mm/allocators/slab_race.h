@@ -28,6 +28,9 @@ struct slab_cache;
  *	head and is about to link its objects in front of it.
  * @SLAB_RACE_DEACTIVATE: a CPU giving its active slab back has read the
  *	slab's free list and is about to join its own list to it.
+ * @SLAB_RACE_SWITCH_PUBLISH: a run-time switch of a kmem_cache's chain
+ *	has marked the cache switched and is about to publish the switch's
+ *	handle as the cache's chain (@cache: the chain before the switch).
  * @SLAB_RACE_NR: the number of windows.
  */
 enum slab_race_window {
@@ -35,6 +38,7 @@ enum slab_race_window {
 	SLAB_RACE_TAKE_ALL,
 	SLAB_RACE_REMOTE_FREE,
 	SLAB_RACE_DEACTIVATE,
+	SLAB_RACE_SWITCH_PUBLISH,
 	SLAB_RACE_NR,
 };
 
@@ -42,10 +46,12 @@ enum slab_race_window {
  * struct slab_race - a callback armed at one window of one cache
  * @window: where it runs.
  * @cache: whose paths it runs in; other caches pass the window untouched.
- * @act: runs in the window, with interrupts off and the locks of the
- *	path held: it may free objects of the cache as a remote CPU would
- *	(slabifier_free_as_remote()), nothing that takes the node list
- *	lock.  @slab is the slab the path works on.
+ * @act: runs in the window.  In the slabifier's windows interrupts are
+ *	off and the locks of the path held: it may free objects of the
+ *	cache as a remote CPU would (slabifier_free_as_remote()), nothing
+ *	that takes the node list lock; @slab is the slab the path works on.
+ *	In the switch's window it runs in process context with the
+ *	switch's mutex held, and @slab is NULL.
  *	Returns true once it has acted: the window then disarms itself.
  * @data: for @act.
  * @passes: times the window was passed while armed, acted on or not.

@@ -66,6 +66,7 @@
 #include <kunit/visibility.h>
 
 #include "../slab.h"
+#include "slab_race.h"
 #include "slabulator.h"
 
 struct slab_switch;
@@ -201,10 +202,15 @@ static struct sw_chain *sw_chain_of(struct slab_switch *sw, const void *obj)
 unsigned int slab_switch_obj_to_index(const struct kmem_cache *s,
 				      const struct slab *slab, void *obj)
 {
+	/* Pairs with the release in sw_set() */
+	struct slab_cache *c = smp_load_acquire(&s->cache);
 	unsigned int stride;
 
+	/* Marked switched, the switch not published yet: one plain chain */
+	if (!slab_switch_active(c))
+		return __obj_to_index(s, slab_address(slab), obj);
 	rcu_read_lock();
-	stride = sw_chain_of(to_sw(s->cache), obj)->c->size;
+	stride = sw_chain_of(to_sw(c), obj)->c->size;
 	rcu_read_unlock();
 	return (kasan_reset_tag(obj) - slab_address(slab)) / stride;
 }
@@ -698,8 +704,13 @@ static int sw_set(struct kmem_cache *s, unsigned int debug, bool rcu)
 			return PTR_ERR(next);
 		}
 		rcu_assign_pointer(sw->cur, next);
-		/* Before any slab of another stride exists: obj_to_index() */
+		/*
+		 * Before any slab of another stride exists: obj_to_index().
+		 * Readers that see it still find the plain chain in s->cache
+		 * until the release below, and must look (one acquire load).
+		 */
 		WRITE_ONCE(s->switched, true);
+		slab_race_window(SLAB_RACE_SWITCH_PUBLISH, s->cache, NULL);
 		/* From here on allocations and frees go through the switch. */
 		smp_store_release(&s->cache, &sw->c);
 		list_add_tail(&sw->first->list, &sw->old);

@@ -90,19 +90,31 @@ SLAB_ATTR_RO(_name)
  * A switched cache shows the layout and the checks of the chain its new
  * objects come from; its SLAB_* flags stay those it was created with.
  */
+static struct slab_cache *cache_switched_to(struct kmem_cache *s)
+{
+	/*
+	 * One load, paired with the release in sw_set(): a switch marks the
+	 * cache switched before it publishes its handle in s->cache, so
+	 * s->switched does not say what s->cache is.
+	 */
+	struct slab_cache *c = smp_load_acquire(&s->cache);
+
+	return slab_switch_active(c) ? slab_switch_current(c) : NULL;
+}
+
 static unsigned int cache_stride(struct kmem_cache *s)
 {
-	if (!READ_ONCE(s->switched))
-		return s->size;
-	return slab_switch_current(s->cache)->size;
+	struct slab_cache *cur = cache_switched_to(s);
+
+	return cur ? cur->size : s->size;
 }
 
 static bool cache_debugs(struct kmem_cache *s, slab_flags_t flag,
 			 unsigned int dbg)
 {
-	if (!READ_ONCE(s->switched))
-		return s->flags & flag;
-	return slab_debug_flags(slab_switch_current(s->cache)) & dbg;
+	struct slab_cache *cur = cache_switched_to(s);
+
+	return cur ? slab_debug_flags(cur) & dbg : s->flags & flag;
 }
 
 SLAB_FIELD_ATTR(object_size, s->object_size);
@@ -167,12 +179,13 @@ SLAB_ACTION_ATTR(shrink);
 static ssize_t validate_store(struct kmem_cache *s, const char *buf,
 			      size_t count)
 {
-	struct slab_cache *c = s->cache;
+	/* Pairs with the release in sw_set() */
+	struct slab_cache *c = smp_load_acquire(&s->cache);
 	int ret;
 
 	if (!sysfs_streq(buf, "1"))
 		return -EINVAL;
-	if (READ_ONCE(s->switched))
+	if (slab_switch_active(c))
 		c = slab_switch_current(c);
 	ret = slab_debug_validate(c);
 	return ret < 0 ? ret : count;
