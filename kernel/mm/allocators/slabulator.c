@@ -557,13 +557,21 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 	return 0;
 }
 
+/*
+ * kmem_cache_destroy() unlinks the cache's sysfs files only after this,
+ * and its readers go through the chain: the chain is emptied and checked
+ * here, and destroyed in __kmem_cache_release(), once the files are gone.
+ * A cache that still has objects keeps its chain (and leaks, as SLUB's).
+ */
 int __kmem_cache_shutdown(struct kmem_cache *s)
 {
-	return slab_cache_destroy(s->cache) ? 1 : 0;
+	slab_cache_shrink(s->cache, NULL, NULL);
+	return __kmem_cache_empty(s) ? 0 : 1;
 }
 
 void __kmem_cache_release(struct kmem_cache *s)
 {
+	slab_cache_destroy(s->cache);
 	cache_random_seq_destroy(s);
 }
 

@@ -8,6 +8,7 @@
 #include <linux/allocator.h>
 #include <linux/alloc_tag.h>
 #include <linux/allocator_derive.h>
+#include <linux/cpu.h>
 #include <linux/kfence.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
@@ -977,6 +978,59 @@ static void cache_alloc_tags(struct kunit *test)
 }
 #endif
 
+/* Read a sysfs file of @s by name, as a reader of /sys/kernel/slab does. */
+static ssize_t cache_attr_show(struct kmem_cache *s, const char *name,
+			       char *buf)
+{
+	const struct kobj_type *kt = get_ktype(&s->kobj);
+	const struct attribute_group **g;
+	struct attribute **a;
+
+	for (g = kt->default_groups; g && *g; g++) {
+		for (a = (*g)->attrs; *a; a++) {
+			if (!strcmp((*a)->name, name))
+				return kt->sysfs_ops->show(&s->kobj, *a, buf);
+		}
+	}
+	return -ENOENT;
+}
+
+/*
+ * kmem_cache_destroy() unlinks a cache's sysfs files only after
+ * __kmem_cache_shutdown(), without slab_mutex: a reader in between still
+ * finds the cache's chain, and the cache is destroyed all the same.
+ */
+static void cache_sysfs_read_after_shutdown(struct kunit *test)
+{
+	static const char * const files[] = { "objects", "slabs", "allocator",
+					      "slab_size", "poison" };
+	struct kmem_cache *s = kmem_cache_create("modslab_test_shutdown", 64,
+						 0, SLAB_NO_MERGE, NULL);
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	unsigned int i;
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	if (!s->kobj.state_in_sysfs) {
+		kmem_cache_destroy(s);
+		kunit_skip(test, "the cache has no sysfs files");
+	}
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kmem_cache_free(s, p);
+	/* What kmem_cache_destroy() does before it unlinks the files */
+	cpus_read_lock();
+	mutex_lock(&slab_mutex);
+	KUNIT_EXPECT_EQ(test, __kmem_cache_shutdown(s), 0);
+	mutex_unlock(&slab_mutex);
+	cpus_read_unlock();
+	for (i = 0; i < ARRAY_SIZE(files); i++)
+		KUNIT_EXPECT_GT_MSG(test, cache_attr_show(s, files[i], buf), 0,
+				    "%s", files[i]);
+	kmem_cache_destroy(s);
+}
+
 static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(kmalloc_sizes),
 	KUNIT_CASE(kmalloc_non_power_of_two),
@@ -1006,6 +1060,7 @@ static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(kmalloc_dma_atomic),
 	KUNIT_CASE(cache_merging),
 	KUNIT_CASE(cache_name_reused_after_alias),
+	KUNIT_CASE(cache_sysfs_read_after_shutdown),
 	{}
 };
 
