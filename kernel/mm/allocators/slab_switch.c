@@ -752,8 +752,12 @@ static bool sw_cache_alive(struct kmem_cache *s)
  * New objects come from the new chain at once; objects allocated before go
  * back to the chain that made them, which is destroyed once they are all
  * back.  The cache is never merged with another one afterwards.  Its
- * SLAB_* flags (and the attributes that show them) stay those it was
- * created with; /sys/kernel/slab/<cache>/allocator shows the chain.
+ * SLAB_* flags stay those it was created with, but for SLAB_POISON, which
+ * it loses: init_on_alloc and init_on_free leave alone the objects of a
+ * poisoning cache, and after a switch its objects may come from a chain
+ * that does not poison.  A poisoning chain's objects are then wiped, and
+ * poisoned after.  /sys/kernel/slab/<cache>/allocator shows the chain,
+ * and the attributes of its layout and checks follow it.
  *
  * Context: process context, may sleep; takes slab_mutex.
  * Return: 0, -EINVAL (with one message) for a bad @spec, a page-level
@@ -793,7 +797,8 @@ int kmem_cache_set_backing(struct kmem_cache *s, const char *spec)
 		 * past the object, where a debug chain has its red zone).
 		 */
 		if (!err)
-			s->flags |= SLAB_NO_MERGE;
+			WRITE_ONCE(s->flags,
+				   (s->flags | SLAB_NO_MERGE) & ~SLAB_POISON);
 	}
 	mutex_unlock(&slab_mutex);
 	return err;

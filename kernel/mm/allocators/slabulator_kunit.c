@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/slab.h>
+#include <linux/slab_backing.h>
 #include <linux/stacktrace.h>
 
 #include "../slab.h"
@@ -707,6 +708,36 @@ static void cache_init_on_free_wipes(struct kunit *test)
 }
 
 /*
+ * A cache made to poison and switched to a chain that does not, at run
+ * time: init_on_free wipes its objects again, as nothing else does.
+ */
+static void cache_init_on_free_after_switch(struct kunit *test)
+{
+	struct kmem_cache *s = kmem_cache_create("modslab_test_wipe_sw", 64, 0,
+						 SLAB_NO_MERGE | SLAB_POISON,
+						 NULL);
+	unsigned int i, dirty = 0;
+	unsigned char *a;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	if (!want_init_on_free() || (s->flags & SLAB_KASAN)) {
+		kmem_cache_destroy(s);
+		kunit_skip(test, "init_on_free is off, or KASAN watches freed memory");
+	}
+	if (kmem_cache_set_backing(s, "none")) {
+		kmem_cache_destroy(s);
+		kunit_skip(test, "the chain of this cache cannot change");
+	}
+	a = alloc_not_kfence(test, s);
+	memset(a, 0xab, 64);
+	kmem_cache_free(s, a);
+	for (i = 0; i < 64; i++)
+		dirty += a[i] != 0;
+	KUNIT_EXPECT_LE(test, dirty, (unsigned int)sizeof(void *));
+	kmem_cache_destroy(s);
+}
+
+/*
  * A refused free of a debug chain's object is reported by the chain, in
  * its words: a double free once, and the object stays free once.
  */
@@ -1053,6 +1084,7 @@ static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(cache_free_wrong_cache),
 	KUNIT_CASE(cache_refused_free_touches_nothing),
 	KUNIT_CASE(cache_init_on_free_wipes),
+	KUNIT_CASE(cache_init_on_free_after_switch),
 	KUNIT_CASE(cache_debug_refused_free_reported),
 	KUNIT_CASE(kfree_refuses_composed_cache),
 	KUNIT_CASE(kfree_refuses_foreign_page),
