@@ -625,6 +625,44 @@ static void backing_switch_under_load(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
 }
 
+/*
+ * A switch of a cache other caches were merged into keeps the alignment
+ * each of them asked for, in a chain of another stride.
+ */
+static void backing_switch_merged_alignment(struct kunit *test)
+{
+	struct kmem_cache *a, *b;
+	void *p[16];
+	unsigned int i;
+
+	if (IS_ENABLED(CONFIG_KASAN))
+		kunit_skip(test, "chains do not change at run time with KASAN");
+	/* Flags no cache of the kernel has, so that A is a cache of its own */
+	a = kmem_cache_create("backing-kunit-merge-a", 1472, 8,
+			      SLAB_RECLAIM_ACCOUNT | SLAB_ACCOUNT, NULL);
+	b = kmem_cache_create("backing-kunit-merge-b", 1472, 64,
+			      SLAB_RECLAIM_ACCOUNT | SLAB_ACCOUNT, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	if (a != b || strcmp(a->name, "backing-kunit-merge-a")) {
+		kmem_cache_destroy(b);
+		kmem_cache_destroy(a);
+		kunit_skip(test, "the two caches were not merged with each other");
+	}
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_backing(a, "debug(FZ)"), 0);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = kmem_cache_alloc(b, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED((unsigned long)p[i], 64),
+				      "%px", p[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		kmem_cache_free(b, p[i]);
+	KUNIT_EXPECT_EQ(test, kmem_cache_set_backing(a, "none"), 0);
+	kmem_cache_destroy(b);
+	kmem_cache_destroy(a);
+}
+
 static struct kunit_case backing_cases[] = {
 	KUNIT_CASE(backing_parse_good),
 	KUNIT_CASE(backing_parse_bad),
@@ -638,6 +676,7 @@ static struct kunit_case backing_cases[] = {
 	KUNIT_CASE(backing_switch_obj_index),
 	KUNIT_CASE(backing_switch_poisons_whole_object),
 	KUNIT_CASE(backing_switch_ksize),
+	KUNIT_CASE(backing_switch_merged_alignment),
 	KUNIT_CASE(backing_switch_adds_rcu),
 	KUNIT_CASE(backing_switch_under_load),
 	{}

@@ -609,6 +609,22 @@ unsigned int slab_switch_nr_chains(struct slab_cache *c)
 EXPORT_SYMBOL_IF_KUNIT(slab_switch_nr_chains);
 
 /*
+ * The alignment of a new chain's objects.  Caches merged into @s asked for
+ * alignments that divide its size (find_mergeable()), which the first chain
+ * met by laying objects out at multiples of it; a chain of another stride
+ * must ask for the largest of them itself.
+ *
+ * Context: slab_mutex held (the refcount).
+ */
+static unsigned int sw_align(struct kmem_cache *s)
+{
+	if (s->refcount <= 1)
+		return s->align;
+	return max_t(unsigned int, s->align,
+		     min_t(unsigned int, s->size & -s->size, PAGE_SIZE));
+}
+
+/*
  * Make a chain for @s with debug flags @debug (0: none), over the page
  * allocators of the current chain, with an rcu layer added if @rcu.
  */
@@ -641,7 +657,7 @@ static struct sw_chain *sw_make_chain(struct slab_switch *sw,
 	req.pa = sw_cur(sw)->c->page_allocator;
 	if (rcu && !(req.pa->traits & PAGE_ALLOCATOR_RCU))
 		req.spec = &add_rcu;
-	ch->c = slabulator_build_chain(s, s->align, NULL, &req);
+	ch->c = slabulator_build_chain(s, sw_align(s), NULL, &req);
 	if (!IS_ERR(ch->c))
 		return ch;
 	err = PTR_ERR(ch->c);
@@ -751,7 +767,9 @@ static bool sw_cache_alive(struct kmem_cache *s)
  *
  * New objects come from the new chain at once; objects allocated before go
  * back to the chain that made them, which is destroyed once they are all
- * back.  The cache is never merged with another one afterwards.  Its
+ * back.  The cache is never merged with another one afterwards; the
+ * caches merged into it before are switched with it (they are one cache),
+ * and the new chain keeps the alignment each of them asked for.  Its
  * SLAB_* flags stay those it was created with, but for SLAB_POISON, which
  * it loses: init_on_alloc and init_on_free leave alone the objects of a
  * poisoning cache, and after a switch its objects may come from a chain
