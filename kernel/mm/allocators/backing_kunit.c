@@ -654,7 +654,7 @@ static void backing_switch_merged_alignment(struct kunit *test)
 		p[i] = kmem_cache_alloc(b, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
 		KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED((unsigned long)p[i], 64),
-				      "%px", p[i]);
+				      "offset %lu", (unsigned long)p[i] % 64);
 	}
 	for (i = 0; i < ARRAY_SIZE(p); i++)
 		kmem_cache_free(b, p[i]);
