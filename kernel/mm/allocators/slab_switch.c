@@ -239,18 +239,23 @@ static int sw_slab_made(struct slab_cache_hook *hook, struct slab_cache *c,
 			const struct slab_event *ev, gfp_t gfp)
 {
 	struct sw_chain *ch = hook->private;
-	unsigned long pfn = folio_pfn(virt_to_folio(ev->base));
+	XA_STATE(xas, &ch->sw->slabs, folio_pfn(virt_to_folio(ev->base)));
 	unsigned long flags;
-	int err;
 
 	/* How hard to try for a node of the map, not where its memory is. */
 	gfp = (gfp & (GFP_KERNEL | __GFP_HIGH | __GFP_NOFAIL)) | __GFP_NOWARN;
-	if (gfpflags_allow_blocking(gfp))
-		return xa_err(xa_store_irq(&ch->sw->slabs, pfn, ch, gfp));
-	xa_lock_irqsave(&ch->sw->slabs, flags);
-	err = xa_err(__xa_store(&ch->sw->slabs, pfn, ch, gfp));
-	xa_unlock_irqrestore(&ch->sw->slabs, flags);
-	return err;
+	/*
+	 * A node of the map is allocated with the lock dropped, whatever
+	 * @gfp (xas_nomem()): its allocation hooks (kmemleak's object,
+	 * allocation profiling's vector) may allocate from this very cache,
+	 * and a new slab there comes back here for the lock.
+	 */
+	do {
+		xas_lock_irqsave(&xas, flags);
+		xas_store(&xas, ch);
+		xas_unlock_irqrestore(&xas, flags);
+	} while (xas_nomem(&xas, gfp));
+	return xas_error(&xas);
 }
 
 static void sw_slab_freeing(struct slab_cache_hook *hook, struct slab_cache *c,
