@@ -1817,7 +1817,9 @@ static void sf_flush_fn(struct work_struct *work)
  * lock held, and a second read of it deadlocks once a hotplug writer
  * waits.  A CPU going down meanwhile is harmless: its work item then runs
  * on another CPU and flushes that one, under its own CPU lock, and the
- * dead CPU's slabs go back when it is dead (sf_cpu_dead()).
+ * dead CPU's slabs go back when it is dead (sf_cpu_dead()).  Every work
+ * item queued is waited for, that one too: it must not run once the
+ * caller goes on to destroy the cache.
  */
 static void sf_flush_all(struct sf_cache *sc)
 {
@@ -1825,9 +1827,10 @@ static void sf_flush_all(struct sf_cache *sc)
 	int cpu;
 
 	mutex_lock(&sf_flush_mutex);
-	for_each_online_cpu(cpu) {
+	for_each_possible_cpu(cpu) {
 		w = per_cpu_ptr(&sf_flush_works, cpu);
-		w->queued = READ_ONCE(per_cpu_ptr(sc->cpu, cpu)->slab) &&
+		w->queued = cpu_online(cpu) &&
+			    READ_ONCE(per_cpu_ptr(sc->cpu, cpu)->slab) &&
 			    sf_flush_wq;
 		if (!w->queued)
 			continue;
@@ -1835,7 +1838,7 @@ static void sf_flush_all(struct sf_cache *sc)
 		w->sc = sc;
 		queue_work_on(cpu, sf_flush_wq, &w->work);
 	}
-	for_each_online_cpu(cpu) {
+	for_each_possible_cpu(cpu) {
 		w = per_cpu_ptr(&sf_flush_works, cpu);
 		if (w->queued)
 			flush_work(&w->work);
