@@ -50,6 +50,7 @@ struct page_allocator *reserve_page_allocator(struct page_allocator *base,
 					      unsigned int order,
 					      unsigned int nr);
 unsigned int reserve_page_allocator_available(struct page_allocator *pa);
+int reserve_page_allocator_order(struct page_allocator *pa);
 
 /*
  * mempool_t over a slab cache

@@ -263,6 +263,41 @@ static void backing_mempool_on_reserve(struct kunit *test)
 }
 
 /*
+ * A cache on a reserve cannot be switched to a chain whose slabs have
+ * another order: the reserve would hold none of its blocks.
+ */
+static void backing_switch_keeps_reserve_order(struct kunit *test)
+{
+	struct page_allocator *pa;
+	struct slab_cache_stats st;
+	struct kmem_cache *s;
+
+	if (IS_ENABLED(CONFIG_KASAN))
+		kunit_skip(test, "chains do not change at run time with KASAN");
+	pa = reserve_page_allocator(buddy_page_allocator(), 0, 2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pa));
+	s = kmem_cache_create_backed("backing-kunit-reserve-sw", 480, NULL, 0,
+				     pa, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	slab_cache_stats(s->cache, &st);
+	if (st.order) {
+		KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
+		page_allocator_put(pa);
+		kunit_skip(test, "480-byte objects on slabs of order %u", st.order);
+	}
+	/* Red zones and two tracks: 8 objects need two pages */
+	KUNIT_EXPECT_EQ(test, kmem_cache_set_backing(s, "debug(FZPU)"),
+			-EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(describe(test, s),
+					   "slabifier -> reserve(2/2 of order 0) -> buddy"));
+	KUNIT_EXPECT_FALSE(test, strstr(describe(test, s), "debug"));
+	/* A chain of the same order is fine */
+	KUNIT_EXPECT_EQ(test, kmem_cache_set_backing(s, "none"), 0);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
+	page_allocator_put(pa);
+}
+
+/*
  * Debugging on and off on a live cache
  */
 
@@ -671,6 +706,7 @@ static struct kunit_case backing_cases[] = {
 	KUNIT_CASE(backing_refuses_chain_without_slabifier),
 	KUNIT_CASE(backing_kmalloc_set),
 	KUNIT_CASE(backing_mempool_on_reserve),
+	KUNIT_CASE(backing_switch_keeps_reserve_order),
 	KUNIT_CASE(backing_switch_debug_live),
 	KUNIT_CASE(backing_switch_catches_overwrite),
 	KUNIT_CASE(backing_switch_obj_index),

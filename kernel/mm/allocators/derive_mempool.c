@@ -155,6 +155,24 @@ static const struct page_allocator_ops reserve_pa_ops = {
 };
 
 /**
+ * reserve_page_allocator_order() - the order a chain's reserve keeps
+ * @pa: a page allocator chain.
+ *
+ * Context: any.
+ * Return: the order of the blocks of the first reserve down @pa, or -1 if
+ * the chain has none.
+ */
+int reserve_page_allocator_order(struct page_allocator *pa)
+{
+	for (; pa; pa = pa->base) {
+		if (pa->ops == &reserve_pa_ops)
+			return to_reserve(pa)->order;
+	}
+	return -1;
+}
+EXPORT_SYMBOL(reserve_page_allocator_order);
+
+/**
  * reserve_page_allocator() - derive a page allocator with a reserve
  * @base: the allocator to derive from.
  * @order: order of the blocks to keep: the order of the slabs of the caches

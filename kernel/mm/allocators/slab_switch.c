@@ -630,6 +630,27 @@ static unsigned int sw_align(struct kmem_cache *s)
 }
 
 /*
+ * A reserve keeps blocks of one order, the order of the cache's slabs: a
+ * chain whose slabs have another order (a debug layer's wider stride)
+ * would get none of them and lose the forward progress it promises.
+ */
+static int sw_reserve_fits(struct kmem_cache *s, struct slab_cache *c,
+			   struct page_allocator *pa)
+{
+	int order = reserve_page_allocator_order(pa);
+	struct slab_cache_stats st;
+
+	if (order < 0)
+		return 0;
+	slab_cache_stats(c, &st);
+	if (st.order == order)
+		return 0;
+	pr_err("%s: its reserve keeps blocks of order %d, the new chain's slabs would be of order %u; refused\n",
+	       s->name, order, st.order);
+	return -EINVAL;
+}
+
+/*
  * Make a chain for @s with debug flags @debug (0: none), over the page
  * allocators of the current chain, with an rcu layer added if @rcu.
  */
@@ -663,9 +684,14 @@ static struct sw_chain *sw_make_chain(struct slab_switch *sw,
 	if (rcu && !(req.pa->traits & PAGE_ALLOCATOR_RCU))
 		req.spec = &add_rcu;
 	ch->c = slabulator_build_chain(s, sw_align(s), NULL, &req);
-	if (!IS_ERR(ch->c))
-		return ch;
-	err = PTR_ERR(ch->c);
+	if (IS_ERR(ch->c)) {
+		err = PTR_ERR(ch->c);
+	} else {
+		err = sw_reserve_fits(s, ch->c, req.pa);
+		if (!err)
+			return ch;
+		slab_cache_destroy(ch->c);
+	}
 	percpu_ref_exit(&ch->allocs);
 fail:
 	kfree(ch);
