@@ -781,9 +781,14 @@ struct kmem_cache;
  * (busy now), %SLAB_MOVE_DONT_NEED (the client frees @old itself, or has),
  * %SLAB_MOVE_DONT_KNOW (not an object the client knows, e.g. being freed).
  *
- * Context: process context, may sleep; called from kmem_cache_shrink() and
- * from memory reclaim (then with slab_mutex held): it must not create or
- * destroy caches, and should allocate memory only with GFP_NOWAIT.
+ * Context: process context, may sleep, no allocator lock held: in the
+ * caller of kmem_cache_shrink(), or in a work item that the allocator's
+ * shrinker queues (never in the thread that reclaims memory, so the client
+ * may take the locks it holds while it allocates).  @old may be freed by
+ * the client meanwhile: it is then still handed over, and the answer is
+ * %SLAB_MOVE_DONT_KNOW.  kmem_cache_destroy() waits for a move of the
+ * shrinker's in progress: the callback must not wait for a lock held
+ * across kmem_cache_destroy() of its cache.
  * Return: an &enum slab_move_result.
  */
 typedef enum slab_move_result (*kmem_cache_move_fn)(struct kmem_cache *s,

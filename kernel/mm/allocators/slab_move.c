@@ -16,9 +16,14 @@
  * a cache that is shared, and keeps one that is not from being merged
  * later.
  *
- * Reclaim must not wait for caches being created or destroyed (their
- * creators allocate memory holding slab_mutex): the shrinker only tries
- * the lock.
+ * The shrinker runs no client code in the thread that reclaims: that
+ * thread may hold the lock a callback takes (a client that allocates under
+ * its own lock), or be creating a cache under it.  It queues a work item
+ * that moves in process context, outside reclaim and without slab_mutex
+ * held across a callback; kmem_cache_destroy() waits for it to be done
+ * with the cache.  Counting only tries slab_mutex: reclaim must not wait
+ * for caches being created or destroyed (their creators allocate memory
+ * holding it).
  *
  * The allocator moves objects below the kernel's object hooks: kmemleak is
  * told, init_on_free wipes the old place, and a memcg charge follows the
@@ -42,6 +47,8 @@
 #include <linux/mutex.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
+#include <linux/workqueue.h>
 #include <kunit/visibility.h>
 
 #include "../slab.h"
@@ -192,6 +199,76 @@ static unsigned long slab_move_freeable(struct kmem_cache *s)
 	return (st.num_slabs - need) * (st.pages / st.num_slabs);
 }
 
+static void slab_move_work_fn(struct work_struct *work);
+static DECLARE_WORK(slab_move_work, slab_move_work_fn);
+/* The cache the work item is moving objects of, set under slab_mutex */
+static struct kmem_cache *slab_move_busy;
+
+/* Context: slab_mutex held.  The @n-th cache with a callback, or NULL. */
+static struct kmem_cache *slab_move_nth(unsigned int n)
+{
+	struct kmem_cache *s;
+
+	list_for_each_entry(s, &slab_caches, list) {
+		if (READ_ONCE(s->move) && !n--)
+			return s;
+	}
+	return NULL;
+}
+
+/*
+ * Shrink each cache with a callback that has slabs to give back, taking
+ * slab_mutex only to find the next one: a callback may wait for a client
+ * lock whose holder is creating a cache.
+ */
+static void slab_move_work_fn(struct work_struct *work)
+{
+	struct kmem_cache *s;
+	unsigned int n;
+
+	for (n = 0;; n++) {
+		mutex_lock(&slab_mutex);
+		s = slab_move_nth(n);
+		WRITE_ONCE(slab_move_busy, s);
+		mutex_unlock(&slab_mutex);
+		if (!s)
+			return;
+		if (slab_move_freeable(s))
+			slab_move_shrink(s);
+		/* Pairs with wait_var_event() in slab_move_quiesce() */
+		smp_store_release(&slab_move_busy, NULL);
+		wake_up_var(&slab_move_busy);
+	}
+}
+
+/**
+ * slab_move_quiesce() - wait until the shrinker's work item leaves a cache
+ * @s: a cache being destroyed.
+ *
+ * The work item picks caches under slab_mutex, so once this returns it
+ * does not come back to @s while the caller holds slab_mutex and takes @s
+ * off the cache list.
+ *
+ * Context: process context, slab_mutex held.
+ */
+void slab_move_quiesce(struct kmem_cache *s)
+{
+	lockdep_assert_held(&slab_mutex);
+	/* Pairs with the release in slab_move_work_fn() */
+	wait_var_event(&slab_move_busy, smp_load_acquire(&slab_move_busy) != s);
+}
+
+/**
+ * slab_move_flush() - wait for the moves the shrinker asked for
+ *
+ * Context: process context, may sleep.
+ */
+VISIBLE_IF_KUNIT void slab_move_flush(void)
+{
+	flush_work(&slab_move_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(slab_move_flush);
+
 /**
  * slab_move_count() - pages the shrinker might give back
  * @sh: the shrinker.
@@ -217,29 +294,20 @@ VISIBLE_IF_KUNIT unsigned long slab_move_count(struct shrinker *sh,
 EXPORT_SYMBOL_IF_KUNIT(slab_move_count);
 
 /**
- * slab_move_scan() - defragment caches with a move callback
+ * slab_move_scan() - have caches with a move callback defragmented
  * @sh: the shrinker.
- * @sc: the reclaim request; stops once @sc->nr_to_scan pages are freed.
+ * @sc: the reclaim request.
  *
- * Return: pages freed, or %SHRINK_STOP when the cache list is busy.
+ * Queues the work item that moves objects and gives the emptied slabs
+ * back, whatever @sc->gfp_mask: no callback runs in the reclaiming thread.
+ *
+ * Return: %SHRINK_STOP; the pages come back as the work item runs.
  */
 VISIBLE_IF_KUNIT unsigned long slab_move_scan(struct shrinker *sh,
 					      struct shrink_control *sc)
 {
-	unsigned long freed = 0;
-	struct kmem_cache *s;
-
-	if (!mutex_trylock(&slab_mutex))
-		return SHRINK_STOP;
-	list_for_each_entry(s, &slab_caches, list) {
-		if (!READ_ONCE(s->move) || !slab_move_freeable(s))
-			continue;
-		freed += slab_move_shrink(s);
-		if (freed >= sc->nr_to_scan)
-			break;
-	}
-	mutex_unlock(&slab_mutex);
-	return freed;
+	queue_work(system_unbound_wq, &slab_move_work);
+	return SHRINK_STOP;
 }
 EXPORT_SYMBOL_IF_KUNIT(slab_move_scan);
 

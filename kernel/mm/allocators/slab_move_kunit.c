@@ -41,6 +41,8 @@ struct move_obj {
  * @calls: callback invocations.
  * @moved: objects moved.
  * @cache: the cache.
+ * @holder: a task that holds @lock while it allocates, or NULL.
+ * @reentered: callbacks made in @holder, which would deadlock on @lock.
  */
 struct move_table {
 	struct mutex		lock;	/* protects obj */
@@ -50,6 +52,8 @@ struct move_table {
 	unsigned int		calls;
 	unsigned int		moved;
 	struct kmem_cache	*cache;
+	struct task_struct	*holder;
+	unsigned int		reentered;
 };
 
 static struct move_table *table;
@@ -74,6 +78,10 @@ static enum slab_move_result move_cb(struct kmem_cache *s, void *old,
 	enum slab_move_result ret = SLAB_MOVE_DONT_KNOW;
 	unsigned int idx;
 
+	if (READ_ONCE(table->holder) == current) {
+		table->reentered++;
+		return SLAB_MOVE_LATER;
+	}
 	mutex_lock(&table->lock);
 	table->calls++;
 	idx = o->idx;
@@ -297,13 +305,37 @@ static void move_shrinker(struct kunit *test)
 	count = slab_move_count(NULL, &sc);
 	KUNIT_EXPECT_NE(test, count, SHRINK_EMPTY);
 	KUNIT_EXPECT_GT(test, count, 0UL);
-	freed = slab_move_scan(NULL, &sc);
-	KUNIT_EXPECT_GT(test, freed, 0UL);
+	KUNIT_EXPECT_EQ(test, slab_move_scan(NULL, &sc), SHRINK_STOP);
+	slab_move_flush();
 	KUNIT_EXPECT_GT(test, table->moved, 0U);
+	freed = count;
 	count = slab_move_count(NULL, &sc);
 	KUNIT_EXPECT_TRUE_MSG(test, count == SHRINK_EMPTY || count < freed,
-			      "%lu pages still freeable after %lu freed",
-			      count, freed);
+			      "%lu pages still freeable, %lu before", count,
+			      freed);
+	move_check_table(test);
+}
+
+/*
+ * A client that allocates while it holds its lock: reclaim in that very
+ * allocation runs the shrinker, which must not call the client there.
+ */
+static void move_shrinker_not_in_reclaimer(struct kunit *test)
+{
+	struct shrink_control sc = { .gfp_mask = GFP_KERNEL,
+				     .nr_to_scan = ULONG_MAX };
+
+	move_populate(test);
+	move_set(test);
+	mutex_lock(&table->lock);
+	WRITE_ONCE(table->holder, current);
+	/* As in direct reclaim of an allocation made under the lock */
+	slab_move_scan(NULL, &sc);
+	WRITE_ONCE(table->holder, NULL);
+	mutex_unlock(&table->lock);
+	KUNIT_EXPECT_EQ(test, table->reentered, 0U);
+	slab_move_flush();
+	KUNIT_EXPECT_GT(test, table->moved, 0U);
 	move_check_table(test);
 }
 
@@ -334,6 +366,7 @@ static struct kunit_case move_cases[] = {
 	KUNIT_CASE(move_answer_later),
 	KUNIT_CASE(move_answer_dont_need),
 	KUNIT_CASE(move_shrinker),
+	KUNIT_CASE(move_shrinker_not_in_reclaimer),
 	KUNIT_CASE(move_refusals),
 	{}
 };

@@ -565,6 +565,7 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name,
  */
 int __kmem_cache_shutdown(struct kmem_cache *s)
 {
+	slab_move_quiesce(s);
 	slab_cache_shrink(s->cache, NULL, NULL);
 	return __kmem_cache_empty(s) ? 0 : 1;
 }
