@@ -2150,6 +2150,14 @@ static unsigned int sf_calc_order(unsigned int stride, slab_flags_t flags)
 	unsigned int want, fraction, order, nr;
 	unsigned long slab_size;
 
+	/*
+	 * min_order is no reason for a slab with room past the most objects
+	 * a slab counts (an 8-byte cache on 4 MiB slabs would use 256 KiB of
+	 * each): as under SLUB, small objects get smaller slabs.
+	 */
+	while (min_order && (PAGE_SIZE << min_order) / stride > MSLAB_MAX_OBJECTS)
+		min_order--;
+
 	for (want = sf_want_objects(flags); want; want /= 2) {
 		for (fraction = 16; fraction >= 4; fraction /= 2) {
 			for (order = min_order; order <= max_order; order++) {

@@ -1882,6 +1882,7 @@ static void slabifier_params(struct kunit *test)
 {
 	unsigned int max_order = slabifier_param_max_order();
 	struct slab_cache *c;
+	char was[12];
 
 	/* Out of range, not a number, unknown: refused, nothing changes */
 	KUNIT_EXPECT_EQ(test, slabifier_param_set("max_order", "99"), -EINVAL);
@@ -1904,6 +1905,26 @@ static void slabifier_params(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stats(c).order, 1U);
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 	KUNIT_ASSERT_EQ(test, slabifier_param_set("min_order", "0"), 0);
+
+	/*
+	 * The largest min_order still gives 8-byte objects no slab with
+	 * room past the objects a slab counts.
+	 */
+	KUNIT_ASSERT_EQ(test, slabifier_param_set("max_order", "10"), 0);
+	KUNIT_ASSERT_EQ(test, slabifier_param_set("min_order", "10"), 0);
+	c = mk(test, NULL, 8, NULL);
+	KUNIT_EXPECT_LE(test, (PAGE_SIZE << stats(c).order) / stats(c).size,
+			(unsigned long)MSLAB_MAX_OBJECTS);
+	KUNIT_EXPECT_EQ(test, (unsigned long)stats(c).objs_per_slab,
+			(PAGE_SIZE << stats(c).order) / stats(c).size);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	/* A larger object still gets it */
+	c = mk(test, NULL, 4096, NULL);
+	KUNIT_EXPECT_EQ(test, stats(c).order, 10U);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_ASSERT_EQ(test, slabifier_param_set("min_order", "0"), 0);
+	snprintf(was, sizeof(was), "%u", max_order);
+	KUNIT_ASSERT_EQ(test, slabifier_param_set("max_order", was), 0);
 }
 
 /*
