@@ -67,11 +67,11 @@ for c in slub modslab; do
 		if [ $c = modslab ]; then
 			step boot-modslab-options env CONFIG=modslab RESULT=boot-modslab-options \
 				LOG="$BUILD/modslab/boot-options.log" \
-				APPEND="kunit.enable=0 slab_debug=FZQ,filp,no_such_cache slab_min_order=99 slab_max_order=2 slab_nomerge" \
+				APPEND="kunit.enable=0 slab_debug=FZQ,filp,no_such_cache;-,dentry;P slab_min_order=99 slab_max_order=2 slab_nomerge" \
 				CMD="guest-bootopts; guest-idle" "$s/boot.sh"
 			step boot-modslab-backing env CONFIG=modslab RESULT=boot-modslab-backing \
 				LOG="$BUILD/modslab/boot-backing.log" \
-				APPEND="kunit.enable=0 modslab.backing=filp:debug(FZP),rcu;dentry:rcu;names_cache:reserve(2);inode_cache:node(0);nosuch*:rcu;xyz:bogus;task_struct:debug(Q)" \
+				APPEND="kunit.enable=0 modslab.backing=filp:debug(FZP),rcu;dentry:rcu modslab.backing=names_cache:reserve(2);inode_cache:node(0);nosuch*:rcu;xyz:bogus;task_struct:debug(Q)" \
 				CMD=guest-backing "$s/boot.sh"
 			step boot-modslab-slab-debug-named env CONFIG=modslab \
 				RESULT=boot-modslab-slab-debug-named \

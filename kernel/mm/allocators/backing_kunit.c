@@ -68,6 +68,11 @@ static void backing_parse_good(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, parse("none", &b), 0);
 	KUNIT_EXPECT_FALSE(test, b.has_debug);
 	KUNIT_EXPECT_EQ(test, b.nr, 0U);
+	/* "none,rcu": no debug layer, an rcu one (kmem_cache_set_backing()) */
+	KUNIT_ASSERT_EQ(test, parse("none,rcu", &b), 0);
+	KUNIT_EXPECT_FALSE(test, b.has_debug);
+	KUNIT_EXPECT_EQ(test, b.nr, 1U);
+	KUNIT_EXPECT_EQ(test, b.step[0].kind, SLAB_BACKING_RCU);
 
 	for (i = 0; i < ARRAY_SIZE(canonical); i++) {
 		KUNIT_ASSERT_EQ_MSG(test, parse(canonical[i], &b), 0, "%s",
@@ -84,6 +89,7 @@ static void backing_parse_bad(struct kunit *test)
 		"node(x)", "node()", "reserve(0)", "reserve(5000)", "rcu(1)",
 		"rcu,", ",rcu", "debug(F", "debug(F))", "rcu)", "nodes(1)",
 		"rcu,rcu,rcu,rcu,rcu,rcu,rcu,rcu,rcu", "ctor", "debug(F),ctor",
+		"none,", "none,debug", "none,none", "nonesuch",
 	};
 	struct slab_backing b;
 	unsigned int i;

@@ -169,7 +169,8 @@ static int backing_parse_step(const char *p, size_t len,
 /**
  * slab_backing_parse() - parse a chain of derivers
  * @str: the chain, derivers outermost first separated by commas, for
- *	example "debug(FZP),rcu"; "none" for no deriver at all.
+ *	example "debug(FZP),rcu"; "none" for no deriver at all, and
+ *	"none,<page-level derivers>" for those without a debug layer.
  * @len: its length.
  * @b: filled in.
  * @ctx: what to start the error message with.
@@ -181,13 +182,19 @@ int slab_backing_parse(const char *str, size_t len, struct slab_backing *b,
 		       const char *ctx)
 {
 	const char *end = str + len;
+	bool none = false;
 	int err;
 
 	memset(b, 0, sizeof(*b));
 	if (!len)
 		return backing_bad(ctx, "empty chain", str, 0);
-	if (len == 4 && !strncmp(str, "none", 4))
-		return 0;
+	/* "none": no deriver; "none,rcu": no debug layer, then rcu */
+	if (len >= 4 && !strncmp(str, "none", 4) && (len == 4 || str[4] == ',')) {
+		if (len == 4)
+			return 0;
+		none = true;
+		str += 5;
+	}
 	while (str <= end) {
 		const char *comma = strnchr(str, end - str, ',');
 		size_t n = (comma ?: end) - str;
@@ -198,6 +205,9 @@ int slab_backing_parse(const char *str, size_t len, struct slab_backing *b,
 		err = backing_parse_step(str, n, b, ctx);
 		if (err)
 			return err;
+		if (none && b->has_debug)
+			return backing_bad(ctx, "a debug layer after none:", str,
+					   n);
 		str += n + 1;
 	}
 	return 0;
@@ -286,18 +296,30 @@ static char backing_buf[BACKING_MAXLEN] __ro_after_init;
 static struct backing_rule backing_rules[BACKING_RULES] __ro_after_init;
 static unsigned int backing_nr_rules __ro_after_init;
 
+/* Rules point into backing_buf: a second modslab.backing= goes after them */
+static size_t backing_used __initdata;
 static char backing_ctx[BACKING_MAXLEN + 48] __initdata;
 
 static int __init setup_backing(char *str)
 {
 	static const char ctx[] = "modslab.backing";
-	char *rule, *colon;
+	size_t room = sizeof(backing_buf) - backing_used;
+	char *rule, *colon, *buf = backing_buf + backing_used;
 	struct backing_rule *r;
+	ssize_t n;
 
-	if (strscpy(backing_buf, str, sizeof(backing_buf)) < 0)
-		pr_err("%s: longer than %d characters; the rest is ignored\n",
+	if (room < 2) {
+		pr_err("%s: no room left for '%s'; ignored\n", ctx, str);
+		return 1;
+	}
+	n = strscpy(buf, str, room);
+	if (n < 0) {
+		pr_err("%s: longer than %d characters in all; the rest is ignored\n",
 		       ctx, BACKING_MAXLEN - 1);
-	str = backing_buf;
+		n = room - 1;
+	}
+	backing_used += n + 1;
+	str = buf;
 	while ((rule = strsep(&str, ";")) != NULL) {
 		if (!*rule)
 			continue;

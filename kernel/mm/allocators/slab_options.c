@@ -131,14 +131,19 @@ static bool slab_name_matches(const char *pattern, size_t plen,
 
 /**
  * slab_debug_flags_for() - the debug flags slab_debug= gives a cache
+ * @flags: the cache's own SLAB_* flags.
  * @name: the cache's name.
+ *
+ * As under SLUB: the first group that names the cache gives its flags,
+ * instead of the global ones ("-,cache" exempts it); otherwise the global
+ * flags, but for user tracking on a cache kmemleak allocates from
+ * (%SLAB_NOLEAKTRACE), which only a group naming it turns on.
  *
  * Context: any.
  * Return: the SLAB_* debug flags to add.
  */
-slab_flags_t slab_debug_flags_for(const char *name)
+slab_flags_t slab_debug_flags_for(slab_flags_t flags, const char *name)
 {
-	slab_flags_t flags = slab_debug_global;
 	unsigned int i;
 
 	for (i = 0; i < slab_debug_nr_rules; i++) {
@@ -149,13 +154,15 @@ slab_flags_t slab_debug_flags_for(const char *name)
 			size_t len = strcspn(p, ",");
 
 			if (len && slab_name_matches(p, len, name))
-				flags |= r->flags;
+				return r->flags;
 			p += len;
 			if (*p)
 				p++;
 		}
 	}
-	return flags;
+	if (flags & SLAB_NOLEAKTRACE)
+		return slab_debug_global & ~SLAB_STORE_USER;
+	return slab_debug_global;
 }
 
 static bool __init slab_debug_name_used(const char *pattern, size_t len)

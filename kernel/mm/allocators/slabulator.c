@@ -514,7 +514,8 @@ slab_flags_t kmem_cache_flags(slab_flags_t flags, const char *name)
 	/* As under SLUB: the cache's creator keeps the boot options off */
 	if (flags & SLAB_NO_USER_FLAGS)
 		return flags;
-	return flags | slab_debug_flags_for(name) | slab_backing_flags_for(name);
+	return flags | slab_debug_flags_for(flags, name) |
+	       slab_backing_flags_for(name);
 }
 
 int do_kmem_cache_create(struct kmem_cache *s, const char *name,
