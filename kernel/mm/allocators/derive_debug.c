@@ -971,7 +971,13 @@ static enum slab_move_result dbg_move(struct slab_cache *base, void *old,
 		return SLAB_MOVE_LATER;
 	}
 	state = READ_ONCE(dbg_meta(dc, old)->state);
-	if (state != DBG_STATE_ALLOC)
+	/*
+	 * A slot freed since the base took its map is no object to move,
+	 * and the others still may be; a quarantined one keeps its slab.
+	 */
+	if (state == DBG_STATE_FREE)
+		ret = SLAB_MOVE_DONT_KNOW;
+	else if (state != DBG_STATE_ALLOC)
 		ret = SLAB_MOVE_NO;
 	else
 		ret = mv->move(&dc->c, dbg_obj(dc, old), dbg_obj(dc, new),

@@ -43,6 +43,11 @@ struct move_obj {
  * @cache: the cache.
  * @holder: a task that holds @lock while it allocates, or NULL.
  * @reentered: callbacks made in @holder, which would deadlock on @lock.
+ * @free_neighbour: a move also frees another object of the old slab.
+ * @freed: the objects freed so, @nr_freed of them.
+ * @nr_freed: see @freed.
+ * @stale: callbacks for an object in @freed: the allocator offered one
+ *	the client had freed.
  */
 struct move_table {
 	struct mutex		lock;	/* protects obj */
@@ -54,6 +59,10 @@ struct move_table {
 	struct kmem_cache	*cache;
 	struct task_struct	*holder;
 	unsigned int		reentered;
+	bool			free_neighbour;
+	void			*freed[64];
+	unsigned int		nr_freed;
+	unsigned int		stale;
 };
 
 static struct move_table *table;
@@ -71,6 +80,28 @@ static bool move_intact(const struct move_obj *o, unsigned int idx)
 	       !memchr_inv(o->payload, idx & 0xff, sizeof(o->payload));
 }
 
+/*
+ * As a client that drops objects while the allocator moves others: free
+ * another object of @old's slab.  Context: table->lock held.
+ */
+static void move_free_neighbour(struct kmem_cache *s, void *old)
+{
+	unsigned int i;
+
+	if (table->nr_freed == ARRAY_SIZE(table->freed))
+		return;
+	for (i = 0; i < MOVE_NR; i++) {
+		struct move_obj *o = table->obj[i];
+
+		if (!o || o == old || virt_to_slab(o) != virt_to_slab(old))
+			continue;
+		table->obj[i] = NULL;
+		table->freed[table->nr_freed++] = o;
+		kmem_cache_free(s, o);
+		return;
+	}
+}
+
 static enum slab_move_result move_cb(struct kmem_cache *s, void *old,
 				     void *new)
 {
@@ -84,6 +115,8 @@ static enum slab_move_result move_cb(struct kmem_cache *s, void *old,
 	}
 	mutex_lock(&table->lock);
 	table->calls++;
+	for (idx = 0; idx < table->nr_freed; idx++)
+		table->stale += table->freed[idx] == old;
 	idx = o->idx;
 	if (idx >= MOVE_NR || table->obj[idx] != o)
 		goto out;
@@ -95,6 +128,8 @@ static enum slab_move_result move_cb(struct kmem_cache *s, void *old,
 		table->obj[idx] = new;
 		table->moved++;
 		ret = SLAB_MOVE_YES;
+		if (table->free_neighbour)
+			move_free_neighbour(s, old);
 	} else if (table->answer == SLAB_MOVE_DONT_NEED) {
 		/* The client lets go of the object itself */
 		table->obj[idx] = NULL;
@@ -339,6 +374,23 @@ static void move_shrinker_not_in_reclaimer(struct kunit *test)
 	move_check_table(test);
 }
 
+/*
+ * The client frees objects of a slab being emptied while the allocator
+ * moves others: the allocator never offers it one of those.
+ */
+static void move_client_frees_neighbours(struct kunit *test)
+{
+	move_populate(test);
+	move_set(test);
+	table->answer = SLAB_MOVE_YES;
+	table->free_neighbour = true;
+	kmem_cache_shrink(table->cache);
+	KUNIT_EXPECT_GT(test, table->nr_freed, 0U);
+	KUNIT_EXPECT_EQ(test, table->stale, 0U);
+	KUNIT_EXPECT_GT(test, table->moved, 0U);
+	move_check_table(test);
+}
+
 /* Refused: no cache or callback, and a cache shared through merging. */
 static void move_refusals(struct kunit *test)
 {
@@ -352,10 +404,13 @@ static void move_refusals(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	b = kmem_cache_create("modslab-move-b", 200, 0, 0, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	if (a == b || a->refcount > 1)
-		KUNIT_EXPECT_EQ(test, kmem_cache_set_move(a, move_cb), -EBUSY);
-	else
-		kunit_info(test, "caches not merged (slab_nomerge?)\n");
+	if (a != b && a->refcount == 1) {
+		kmem_cache_destroy(b);
+		kmem_cache_destroy(a);
+		kunit_skip(test, "caches not merged (slab_nomerge?)");
+	}
+	KUNIT_EXPECT_EQ(test, kmem_cache_set_move(a, move_cb), -EBUSY);
+	KUNIT_EXPECT_NULL(test, READ_ONCE(a->move));
 	kmem_cache_destroy(b);
 	kmem_cache_destroy(a);
 }
@@ -367,6 +422,7 @@ static struct kunit_case move_cases[] = {
 	KUNIT_CASE(move_answer_dont_need),
 	KUNIT_CASE(move_shrinker),
 	KUNIT_CASE(move_shrinker_not_in_reclaimer),
+	KUNIT_CASE(move_client_frees_neighbours),
 	KUNIT_CASE(move_refusals),
 	{}
 };

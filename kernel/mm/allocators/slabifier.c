@@ -1960,13 +1960,32 @@ static void *sf_move_target(struct sf_cache *sc)
 	return obj;
 }
 
-/* Move the allocated objects of one frozen slab elsewhere. */
+/*
+ * Mark in @map the objects freed to a frozen slab since @seen was its free
+ * list's head.  Frees only push onto that list while the slab is frozen,
+ * so the entries below a head once read do not change.
+ */
+static void sf_mark_freed(struct sf_cache *sc, struct mslab *slab,
+			  unsigned long *map, void **seen)
+{
+	void *head = READ_ONCE(slab->freelist), *p;
+
+	for (p = head; p && p != *seen; p = sf_get_fp(sc, p))
+		__set_bit((p - mslab_address(slab)) / sc->c.size, map);
+	*seen = head;
+}
+
+/*
+ * Move the allocated objects of one frozen slab elsewhere.  Objects the
+ * client frees meanwhile (one callback may free others) are looked for
+ * before each callback: a free object is never offered.
+ */
 static void sf_evacuate_slab(struct sf_cache *sc, struct mslab *slab,
 			     void *fl, unsigned long *map, slab_move_fn move,
 			     void *private)
 {
 	unsigned int objects = sf_read_counters(slab).objects;
-	void *base = mslab_address(slab);
+	void *base = mslab_address(slab), *seen = NULL;
 	unsigned int idx;
 	void *old, *new;
 
@@ -1975,6 +1994,9 @@ static void sf_evacuate_slab(struct sf_cache *sc, struct mslab *slab,
 		__set_bit((old - base) / sc->c.size, map);
 
 	for_each_clear_bit(idx, map, objects) {
+		sf_mark_freed(sc, slab, map, &seen);
+		if (test_bit(idx, map))
+			continue;
 		old = base + idx * sc->c.size;
 		new = sf_move_target(sc);
 		if (!new)
