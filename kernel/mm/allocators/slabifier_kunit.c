@@ -994,6 +994,32 @@ static void slabifier_free_null(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(ERR_PTR(-EINVAL)), 0);
 }
 
+/*
+ * The place just past a slab's last object, inside the slab's pages when
+ * the objects leave room at the end: no object, refused.
+ */
+static void slabifier_free_past_last_object(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 200, NULL);
+	unsigned long active;
+	void *p, *past;
+
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	past = folio_address(virt_to_folio(p)) +
+	       (unsigned long)stats(c).objs_per_slab * stats(c).size;
+	KUNIT_ASSERT_TRUE_MSG(test, past < folio_address(virt_to_folio(p)) +
+			      folio_size(virt_to_folio(p)),
+			      "%u objects of %u bytes fill the slab",
+			      stats(c).objs_per_slab, stats(c).size);
+	active = stats(c).active_objs;
+	slab_cache_free(c, past);
+	KUNIT_EXPECT_EQ(test, stats(c).invalid_frees, 1UL);
+	KUNIT_EXPECT_EQ(test, stats(c).active_objs, active);
+	slab_cache_free(c, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
 static void slabifier_invalid_frees(struct kunit *test)
 {
 	struct slab_cache *c = mk(test, NULL, 64, NULL);
@@ -1891,7 +1917,13 @@ static void slabifier_params(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slabifier_param_set("min_order", "x"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, slabifier_param_set("min_order", "4"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, slabifier_param_set("no_such", "1"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, slabifier_param_set("flush_interval", "3601"),
+			-EINVAL);
 	KUNIT_EXPECT_EQ(test, slabifier_param_max_order(), max_order);
+
+	/* The flush interval goes up to an hour (then back to its default) */
+	KUNIT_EXPECT_EQ(test, slabifier_param_set("flush_interval", "3600"), 0);
+	KUNIT_EXPECT_EQ(test, slabifier_param_set("flush_interval", "10"), 0);
 
 	/* A valid value applies to caches created afterwards */
 	KUNIT_ASSERT_EQ(test, slabifier_param_set("min_objects", "32"), 0);
@@ -2003,6 +2035,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_hwcache_align),
 	KUNIT_CASE(slabifier_min_objects),
 	KUNIT_CASE(slabifier_bad_args),
+	KUNIT_CASE(slabifier_free_past_last_object),
 	KUNIT_CASE(slabifier_bad_flags),
 	KUNIT_CASE(slabifier_freeptr_offset),
 	KUNIT_CASE(slabifier_freelist_hardened),
