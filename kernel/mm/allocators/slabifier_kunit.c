@@ -1118,6 +1118,35 @@ static void slabifier_double_free_remote(struct kunit *test)
 }
 
 /*
+ * A double free of the object at the head of an inactive slab's free list
+ * while one other object is allocated: the free would empty the slab, the
+ * path under the node's list lock.  Reported, and nothing freed.
+ */
+static void slabifier_double_free_remote_emptying(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 48, NULL);
+	unsigned int i, nr = stats(c).objs_per_slab + 1;
+	void **p = objarray(test, nr);
+
+	/* p[0 .. nr - 2] fill the first slab; p[nr - 1] is in the next one */
+	migrate_disable();
+	for (i = 0; i < nr; i++)
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+	for (i = 2; i < nr - 1; i++)
+		slab_cache_free(c, p[i]);
+	/* p[1] freed last is the head of the list; p[0] is still in use */
+	slab_cache_free(c, p[1]);
+	slab_cache_free(c, p[1]);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 1UL);
+	KUNIT_EXPECT_EQ(test, stats(c).num_slabs, 2UL);
+	slab_cache_free(c, p[0]);
+	slab_cache_free(c, p[nr - 1]);
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 1UL);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+/*
  * A bulk free of objects of an inactive slab, one of them (last in its
  * run) already free at the head of the slab's free list: reported, and
  * the run's objects stay allocated.
@@ -1329,6 +1358,30 @@ static void slabifier_hooks_per_slab(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, h->released);
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 	KUNIT_EXPECT_TRUE(test, h->released);
+}
+
+/*
+ * The second of two hooks fails a new slab: the first one's slab_freeing
+ * undoes its slab_made, and the pages go back to the page allocator.
+ */
+static void slabifier_hooks_second_fails(struct kunit *test)
+{
+	struct thook *h1 = thook_new(test, false), *h2 = thook_new(test, false);
+	struct slab_cache_args args = { .nr_hooks = 2,
+					.hooks = { &h1->hook, &h2->hook } };
+	struct tpa *t = tpa_new(test);
+	struct slab_cache *c = mk(test, &t->pa, 512, &args);
+
+	atomic_set(&h2->fail, 1);
+	KUNIT_EXPECT_NULL(test, slab_cache_alloc(c, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, atomic_read(&h1->made), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&h1->freeing), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&h2->made), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&h2->freeing), 0);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0L);
+	KUNIT_EXPECT_EQ(test, stats(c).num_slabs, 0UL);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	page_allocator_put(&t->pa);
 }
 
 static void slabifier_preserve_free(struct kunit *test)
@@ -2057,6 +2110,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_invalid_frees),
 	KUNIT_CASE(slabifier_double_free_active),
 	KUNIT_CASE(slabifier_double_free_remote),
+	KUNIT_CASE(slabifier_double_free_remote_emptying),
 	KUNIT_CASE(slabifier_double_free_bulk_remote),
 	KUNIT_CASE(slabifier_bulk_batches_stay_compact),
 	KUNIT_CASE(slabifier_bulk_from_partial_slabs),
@@ -2064,6 +2118,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_single_object_slabs),
 	KUNIT_CASE(slabifier_gfp_atomic),
 	KUNIT_CASE(slabifier_hooks_per_slab),
+	KUNIT_CASE(slabifier_hooks_second_fails),
 	KUNIT_CASE(slabifier_preserve_free),
 	KUNIT_CASE(slabifier_pfmemalloc),
 	KUNIT_CASE(slabifier_pfmemalloc_cpu_slab),
