@@ -33,6 +33,7 @@ struct tpa {
 	bool			order0_only;	/* fail blocks of order > 0 */
 	bool			pfmemalloc;	/* as if from the reserves */
 	bool			released;
+	gfp_t			gfp;		/* of the last allocation */
 };
 
 static struct folio *tpa_alloc(struct page_allocator *pa, gfp_t gfp,
@@ -41,6 +42,7 @@ static struct folio *tpa_alloc(struct page_allocator *pa, gfp_t gfp,
 	struct tpa *t = container_of(pa, struct tpa, pa);
 	struct folio *folio;
 
+	WRITE_ONCE(t->gfp, gfp);
 	if (atomic_add_unless(&t->fail, -1, 0))
 		return NULL;
 	if (READ_ONCE(t->order0_only) && order)
@@ -291,6 +293,34 @@ static void slabifier_min_objects(struct kunit *test)
 /*
  * Bad arguments: one message, an error pointer, nothing created
  */
+
+/*
+ * The slabs of a cache the shrinkers empty come from reclaimable
+ * pageblocks, as under SLUB: the page allocator is asked for
+ * __GFP_RECLAIMABLE; other caches' slabs are not.
+ */
+static void slabifier_reclaimable_pages(struct kunit *test)
+{
+	struct slab_cache_args reclaimable = { .flags = SLAB_RECLAIM_ACCOUNT };
+	struct tpa *t = tpa_new(test);
+	struct slab_cache *c;
+	void *p;
+
+	c = mk(test, &t->pa, 128, &reclaimable);
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(t->gfp) & __GFP_RECLAIMABLE);
+	slab_cache_free(c, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+
+	c = mk(test, &t->pa, 128, NULL);
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(t->gfp) & __GFP_RECLAIMABLE);
+	slab_cache_free(c, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	page_allocator_put(&t->pa);
+}
 
 static void slabifier_bad_args(struct kunit *test)
 {
@@ -2088,6 +2118,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_hwcache_align),
 	KUNIT_CASE(slabifier_min_objects),
 	KUNIT_CASE(slabifier_bad_args),
+	KUNIT_CASE(slabifier_reclaimable_pages),
 	KUNIT_CASE(slabifier_free_past_last_object),
 	KUNIT_CASE(slabifier_bad_flags),
 	KUNIT_CASE(slabifier_freeptr_offset),
