@@ -34,6 +34,7 @@ struct tpa {
 	bool			pfmemalloc;	/* as if from the reserves */
 	bool			released;
 	gfp_t			gfp;		/* of the last allocation */
+	int			move_to;	/* CPU + 1 to move the caller to */
 };
 
 static struct folio *tpa_alloc(struct page_allocator *pa, gfp_t gfp,
@@ -43,6 +44,11 @@ static struct folio *tpa_alloc(struct page_allocator *pa, gfp_t gfp,
 	struct folio *folio;
 
 	WRITE_ONCE(t->gfp, gfp);
+	/* As if the allocation slept and the task woke up elsewhere */
+	if (READ_ONCE(t->move_to) && gfpflags_allow_blocking(gfp)) {
+		set_cpus_allowed_ptr(current, cpumask_of(t->move_to - 1));
+		WRITE_ONCE(t->move_to, 0);
+	}
 	if (atomic_add_unless(&t->fail, -1, 0))
 		return NULL;
 	if (READ_ONCE(t->order0_only) && order)
@@ -317,6 +323,41 @@ static void slabifier_reclaimable_pages(struct kunit *test)
 	p = slab_cache_alloc(c, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_FALSE(test, READ_ONCE(t->gfp) & __GFP_RECLAIMABLE);
+	slab_cache_free(c, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	page_allocator_put(&t->pa);
+}
+
+/*
+ * The page allocator slept and the task woke up on another CPU: the new
+ * slab becomes the active slab of the CPU the task is on now.
+ */
+static void slabifier_new_slab_after_moving(struct kunit *test)
+{
+	struct tpa *t = tpa_new(test);
+	struct slab_cache *c = mk(test, &t->pa, 256, NULL);
+	unsigned int from, to;
+	void *p, *q;
+
+	if (num_online_cpus() < 2) {
+		KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+		page_allocator_put(&t->pa);
+		kunit_skip(test, "one CPU online");
+	}
+	from = cpumask_first(cpu_online_mask);
+	to = cpumask_next(from, cpu_online_mask);
+	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, cpumask_of(from)), 0);
+	WRITE_ONCE(t->move_to, to + 1);
+	p = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, raw_smp_processor_id(), to);
+	/* The next object comes from the same slab, this CPU's now */
+	q = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_PTR_EQ(test, virt_to_folio(q), virt_to_folio(p));
+	KUNIT_EXPECT_EQ(test, stats(c).num_slabs, 1UL);
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	slab_cache_free(c, q);
 	slab_cache_free(c, p);
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 	page_allocator_put(&t->pa);
@@ -2119,6 +2160,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_min_objects),
 	KUNIT_CASE(slabifier_bad_args),
 	KUNIT_CASE(slabifier_reclaimable_pages),
+	KUNIT_CASE(slabifier_new_slab_after_moving),
 	KUNIT_CASE(slabifier_free_past_last_object),
 	KUNIT_CASE(slabifier_bad_flags),
 	KUNIT_CASE(slabifier_freeptr_offset),
