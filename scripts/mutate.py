@@ -937,12 +937,26 @@ def cmd_run(args):
     eq = load_equivalent(os.path.join(args.src, EQUIVALENT))
     workers = [Worker(d, args) for d in args.workers.split(',')]
     done = {}
+    if args.retest:
+        args.resume = True
     if args.resume and os.path.exists(args.out):
         with open(args.out) as f:
             for line in f:
                 r = json.loads(line)
                 if r.get('id'):
                     done[r['id']] = r
+    retested = 0
+    if args.retest:
+        # The last run's survivors, again, against the tests as they are
+        # now; one whose line changed since is no mutant any more and
+        # keeps its result.
+        again = set(i for i, r in done.items() if r['status'] == 'survived')
+        for name in files:
+            chosen[name] = [m for m in mutants_of(name, read_source(name))
+                            if m['id'] in again]
+            retested += len(chosen[name])
+            for m in chosen[name]:
+                del done[m['id']]
     out = open(args.out, 'a' if args.resume else 'w')
     lock = threading.Lock()
 
@@ -955,6 +969,9 @@ def cmd_run(args):
             'limit': args.limit, 'seed': args.seed,
             'fuzz_runs': args.fuzz_runs, 'workers': len(workers),
             'started': time.strftime('%Y-%m-%d %H:%M:%S')}
+    if args.retest:
+        meta = {'meta': True, 'retested': retested,
+                'retest_started': meta['started']}
     queue = []
     originals = {}
     for name in files:
@@ -1090,6 +1107,11 @@ def cmd_report(args):
     for name in files:
         known.update(m['id'] for m in mutants_of(name, read_source(name)))
     stale = sorted(i for i in eq if i not in known)
+    # A mutant listed as equivalent after it ran counts as equivalent
+    for i, r in list(results.items()):
+        if i in eq and r['status'] != 'equivalent':
+            results[i] = dict(r, status='equivalent', by='',
+                              reason=eq[i][2], listed_after_run=True)
 
     rows = []
     per_file = {}
@@ -1175,6 +1197,12 @@ def cmd_report(args):
               meta.get('started', '?'), workers, 's' if workers > 1 else '',
               meta.get('fuzz_runs'), timeouts_text(meta.get('kunit_timeout'))),
           '',
+          ] + ([
+          'The survivors of that run were then tested again (RETEST=1, '
+          '%s: %d of them still mutants of the sources) against the '
+          'tests of that time; their results replace the first ones.' % (
+              meta.get('retest_started', '?'), meta.get('retested', 0)),
+          ''] if meta.get('retest_started') else []) + [
           'Score = killed / (total - did not build - equivalent).  '
           '"Generated" is every mutant of the file, "total" those tested '
           '(the sample); "equivalent" counts the mutants listed in %s '
@@ -1276,6 +1304,7 @@ def main():
     p.add_argument('--kunit-timeout', type=int, default=0)
     p.add_argument('--make-jobs', type=int, default=1)
     p.add_argument('--resume', action='store_true')
+    p.add_argument('--retest', action='store_true')
     p.add_argument('--no-fuzz', action='store_true')
     p.set_defaults(func=cmd_run)
     p = sub.add_parser('report')
