@@ -115,7 +115,8 @@ two_node_args() {
 # timeout (QEMU_RC 124 or 137), any kernel report (Oops, BUG, WARNING,
 # panic, lockdep's, ...), a missing or non-zero exit status, a failed KUnit
 # case or a "not ok N - ..." line fails.  NOSKIP=<regex> fails a skipped
-# KUnit case of a suite whose name matches.  Writes "<passed> <failed>" to
+# KUnit case of a suite whose name matches (but a case whose name matches
+# SKIP_OK=<regex>).  Writes "<passed> <failed>" to
 # build/results/RESULT; returns 0 when the boot passed.
 guest_verdict() {
 	local log=$1 qrc=$2 timeout=$3 name=$4 result=$5
@@ -144,11 +145,15 @@ guest_verdict() {
 		grep -E '\[(FAILED|CRASHED)\]' "$log.kunit" || true
 		echo "KUnit in the guest: ${summary:-no summary}"
 		[ "$kfailed" -eq 0 ] || fail+=("$kfailed KUnit case(s) failed")
-		# NOSKIP=<regex>: a skipped case of a suite whose name matches fails.
+		# NOSKIP=<regex>: a skipped case of a suite whose name matches
+		# fails, unless the case's name matches SKIP_OK=<regex>.
 		if [ -n "${NOSKIP:-}" ]; then
-			skipped=$(sed 's/^\[ *[0-9.]*\] //' "$log" | awk -v re="^($NOSKIP)\$" '
+			skipped=$(sed 's/^\[ *[0-9.]*\] //' "$log" |
+				awk -v re="^($NOSKIP)\$" -v ok="${SKIP_OK:-}" '
 				/^    # Subtest: / { suite = $3 }
-				/# SKIP/ && suite ~ re { print "  " suite ": " $0 }')
+				/# SKIP/ && suite ~ re && (ok == "" || $3 !~ ("^(" ok ")$")) {
+					print "  " suite ": " $0
+				}')
 			if [ -n "$skipped" ]; then
 				echo "$skipped"
 				fail+=("$(echo "$skipped" | wc -l) case(s) of the suites $NOSKIP skipped")

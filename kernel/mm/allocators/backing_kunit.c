@@ -268,34 +268,55 @@ static void backing_mempool_on_reserve(struct kunit *test)
 	page_allocator_put(pa);
 }
 
+/* The slab order of a fresh cache of @size bytes with @flags. */
+static unsigned int probe_order(struct kunit *test, unsigned int size,
+				slab_flags_t flags)
+{
+	struct kmem_cache *s = kmem_cache_create("backing-kunit-probe", size, 0,
+						 flags | SLAB_NO_MERGE, NULL);
+	struct slab_cache_stats st;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	slab_cache_stats(s->cache, &st);
+	kmem_cache_destroy(s);
+	return st.order;
+}
+
 /*
  * A cache on a reserve cannot be switched to a chain whose slabs have
  * another order: the reserve would hold none of its blocks.
  */
 static void backing_switch_keeps_reserve_order(struct kunit *test)
 {
+	static const unsigned int sizes[] = { 480, 600, 700, 900, 1000, 1400 };
+	const slab_flags_t debug = SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE |
+				   SLAB_POISON | SLAB_STORE_USER;
 	struct page_allocator *pa;
-	struct slab_cache_stats st;
+	unsigned int i, order = 0;
 	struct kmem_cache *s;
+	char want[64];
 
 	if (IS_ENABLED(CONFIG_KASAN))
 		kunit_skip(test, "chains do not change at run time with KASAN");
-	pa = reserve_page_allocator(buddy_page_allocator(), 0, 2);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(pa));
-	s = kmem_cache_create_backed("backing-kunit-reserve-sw", 480, NULL, 0,
-				     pa, NULL);
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	slab_cache_stats(s->cache, &st);
-	if (st.order) {
-		KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
-		page_allocator_put(pa);
-		kunit_skip(test, "480-byte objects on slabs of order %u", st.order);
+	/* A size whose debug(FZPU) slabs (red zones, two tracks) are larger */
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		order = probe_order(test, sizes[i], 0);
+		if (probe_order(test, sizes[i], debug) != order)
+			break;
 	}
-	/* Red zones and two tracks: 8 objects need two pages */
+	KUNIT_ASSERT_LT_MSG(test, i, ARRAY_SIZE(sizes),
+			    "no size whose debug slabs have another order");
+	pa = reserve_page_allocator(buddy_page_allocator(), order, 2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pa));
+	s = kmem_cache_create_backed("backing-kunit-reserve-sw", sizes[i],
+				     NULL, 0, pa, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	snprintf(want, sizeof(want),
+		 "slabifier -> reserve(2/2 of order %u) -> buddy", order);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(describe(test, s), want));
 	KUNIT_EXPECT_EQ(test, kmem_cache_set_backing(s, "debug(FZPU)"),
 			-EINVAL);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(describe(test, s),
-					   "slabifier -> reserve(2/2 of order 0) -> buddy"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(describe(test, s), want));
 	KUNIT_EXPECT_FALSE(test, strstr(describe(test, s), "debug"));
 	/* A chain of the same order is fine */
 	KUNIT_EXPECT_EQ(test, kmem_cache_set_backing(s, "none"), 0);
