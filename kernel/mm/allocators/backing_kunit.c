@@ -294,10 +294,18 @@ static void backing_switch_keeps_reserve_order(struct kunit *test)
 	struct page_allocator *pa;
 	unsigned int i, order = 0;
 	struct kmem_cache *s;
+	bool debugged;
 	char want[64];
 
 	if (IS_ENABLED(CONFIG_KASAN))
 		kunit_skip(test, "chains do not change at run time with KASAN");
+	s = kmem_cache_create("backing-kunit-probe", 480, 0, SLAB_NO_MERGE,
+			      NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	debugged = s->flags & debug;
+	kmem_cache_destroy(s);
+	if (debugged)
+		kunit_skip(test, "slab_debug= debugs every cache already");
 	/* A size whose debug(FZPU) slabs (red zones, two tracks) are larger */
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		order = probe_order(test, sizes[i], 0);

@@ -809,6 +809,7 @@ static void kfree_refuses_composed_cache(struct kunit *test)
 /* DMA caches are made on the first request, from a sleeping context. */
 static void kmalloc_dma_on_demand(struct kunit *test)
 {
+	size_t size;
 	void *p, *q;
 
 	p = kmalloc(700, GFP_KERNEL | GFP_DMA);
@@ -840,6 +841,16 @@ static void kmalloc_dma_on_demand(struct kunit *test)
 			   "dma-kmalloc-96");
 	KUNIT_EXPECT_EQ(test, virt_to_slab(p)->slab_cache->object_size, 96U);
 	kfree(p);
+	/* Sizes at the edges of the index: 192, and a power of two */
+	for (size = 192; size <= 1024; size += 832) {
+		p = kmalloc(size, GFP_KERNEL | GFP_DMA);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_ASSERT_NOT_NULL(test, virt_to_slab(p));
+		KUNIT_EXPECT_EQ_MSG(test,
+				    virt_to_slab(p)->slab_cache->object_size,
+				    (unsigned int)size, "%zu", size);
+		kfree(p);
+	}
 }
 
 /*
