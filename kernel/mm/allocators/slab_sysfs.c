@@ -114,7 +114,9 @@ static bool cache_debugs(struct kmem_cache *s, slab_flags_t flag,
 {
 	struct slab_cache *cur = cache_switched_to(s);
 
-	return cur ? slab_debug_flags(cur) & dbg : s->flags & flag;
+	if (cur)
+		return slab_debug_flags(cur) & dbg;
+	return !!(s->flags & flag);
 }
 
 SLAB_FIELD_ATTR(object_size, s->object_size);
