@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 s=$TOP/scripts
-rm -rf "$BUILD/results"
+rm -rf "$BUILD/results" "$BUILD/why"
 mkdir -p "$BUILD/results"
 steps_failed=()
 step() { # step NAME CMD...
@@ -139,6 +139,8 @@ for r in "$BUILD"/results/*; do
 	failed=$((failed + f))
 done
 [ ${#steps_failed[@]} -eq 0 ] || echo "failed steps: ${steps_failed[*]}"
+# The reasons the boots gave, again at the end where a short log shows them
+cat "$BUILD"/why/* 2>/dev/null || true
 progress "check finished"
 echo "$passed passed, $failed failed"
 [ ${#steps_failed[@]} -eq 0 ] && [ $failed -eq 0 ]

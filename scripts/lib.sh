@@ -117,7 +117,8 @@ two_node_args() {
 # case or a "not ok N - ..." line fails.  NOSKIP=<regex> fails a skipped
 # KUnit case of a suite whose name matches (but a case whose name matches
 # SKIP_OK=<regex>).  Writes "<passed> <failed>" to
-# build/results/RESULT; returns 0 when the boot passed.
+# build/results/RESULT, and why it failed to build/why/RESULT; returns 0
+# when the boot passed.
 guest_verdict() {
 	local log=$1 qrc=$2 timeout=$3 name=$4 result=$5
 	local fail=() status kpassed=0 kfailed=0 res summary skipped gpassed gfailed f
@@ -144,7 +145,8 @@ guest_verdict() {
 		read -r kpassed kfailed <<<"${res##* ; }"
 		grep -E '\[(FAILED|CRASHED)\]' "$log.kunit" || true
 		echo "KUnit in the guest: ${summary:-no summary}"
-		[ "$kfailed" -eq 0 ] || fail+=("$kfailed KUnit case(s) failed")
+		[ "$kfailed" -eq 0 ] ||
+			fail+=("$kfailed KUnit case(s) failed: $(grep -o -E '\[(FAILED|CRASHED)\] .*' "$log.kunit" | tr '\n' ' ')")
 		# NOSKIP=<regex>: a skipped case of a suite whose name matches
 		# fails, unless the case's name matches SKIP_OK=<regex>.
 		if [ -n "${NOSKIP:-}" ]; then
@@ -156,7 +158,7 @@ guest_verdict() {
 				}')
 			if [ -n "$skipped" ]; then
 				echo "$skipped"
-				fail+=("$(echo "$skipped" | wc -l) case(s) of the suites $NOSKIP skipped")
+				fail+=("$(echo "$skipped" | wc -l) case(s) of the suites $NOSKIP skipped:$(echo "$skipped" | tr -s ' \n' ' ')")
 			fi
 		fi
 	fi
@@ -176,6 +178,10 @@ guest_verdict() {
 	echo "$((kpassed + gpassed)) $((kfailed + gfailed + 1))" >"$BUILD/results/$result"
 	echo "---- last lines of the console (${log#"$TOP"/}) ----" >&2
 	tail -n 40 "$log" >&2
-	for f in "${fail[@]}"; do echo "boot $name failed: $f" >&2; done
+	mkdir -p "$BUILD/why"
+	for f in "${fail[@]}"; do
+		echo "boot $name failed: $f" >&2
+		echo "boot $name failed: $f" >>"$BUILD/why/$result"
+	done
 	return 1
 }
