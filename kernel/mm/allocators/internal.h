@@ -268,6 +268,8 @@ int slabifier_param_set(const char *name, const char *val);
 unsigned int slabifier_param_max_order(void);
 unsigned int slabifier_param_min_partial(void);
 unsigned int slabifier_param_flush_interval(void);
+void slabifier_reports_reset(void);
+bool slabifier_holds_locks(struct slab_cache *c);
 unsigned int slabifier_calc_min_partial(unsigned int pages, unsigned int order,
 					unsigned int objects);
 bool slabifier_flusher_armed(struct slab_cache *c);

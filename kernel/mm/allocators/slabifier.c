@@ -154,6 +154,7 @@
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/random.h>
+#include <linux/ratelimit.h>
 #include <linux/reciprocal_div.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -335,6 +336,31 @@ unsigned int slabifier_param_flush_interval(void)
 	return READ_ONCE(sf_flush_interval);
 }
 EXPORT_SYMBOL_IF_KUNIT(slabifier_param_flush_interval);
+
+/*
+ * Visible to the tests, which need to see reports printed and to know
+ * under which locks.
+ */
+static DEFINE_RATELIMIT_STATE(sf_report_rs, DEFAULT_RATELIMIT_INTERVAL,
+			      DEFAULT_RATELIMIT_BURST);
+
+/**
+ * slabifier_reports_reset() - let the next reports through, for tests
+ *
+ * Reports are rate limited over all caches; a test that looks for its own
+ * starts a new interval.
+ */
+void slabifier_reports_reset(void)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sf_report_rs.lock, flags);
+	sf_report_rs.begin = jiffies;
+	sf_report_rs.printed = 0;
+	sf_report_rs.missed = 0;
+	raw_spin_unlock_irqrestore(&sf_report_rs.lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(slabifier_reports_reset);
 
 /*
  * Small helpers
@@ -797,15 +823,28 @@ static struct mslab *sf_get_partial(struct sf_cache *sc, int node, gfp_t gfp,
 /*
  * Reporting (§7).  One message per event, rate limited, and a counter the
  * statistics (and the tests) see.
+ *
+ * The message goes to the consoles later, from an irq_work
+ * (printk_deferred_enter()): a free may report while it holds this CPU's
+ * lock or a node's list lock, and those are taken under the scheduler's
+ * and the timers' locks too (the debug-objects pool refills itself under
+ * a timer base lock).  Printed there, the console's locks would nest
+ * inside them, and a console driver that wakes a task under its port
+ * lock closes the circle.
  */
-
 static void sf_report(struct sf_cache *sc, atomic_long_t *counter,
 		      const char *what, const void *obj, const char *why,
 		      unsigned long ip)
 {
 	atomic_long_inc(counter);
-	pr_err_ratelimited("cache %s: %s %p (%s) from %pS; ignored\n",
-			   sc->c.name, what, obj, why, (void *)ip);
+	if (!__ratelimit(&sf_report_rs))
+		return;
+	preempt_disable();
+	printk_deferred_enter();
+	pr_err("cache %s: %s %p (%s) from %pS; ignored\n",
+	       sc->c.name, what, obj, why, (void *)ip);
+	printk_deferred_exit();
+	preempt_enable();
 }
 
 void slabifier_report_double_free(struct sf_cache *sc, const void *obj,
@@ -1434,6 +1473,30 @@ noinline void slabifier_free_remote_path(struct sf_cache *sc,
 	if (empty)
 		sf_discard(sc, empty);
 }
+
+/**
+ * slabifier_holds_locks() - whether the caller holds a lock of @c, for tests
+ * @c: the cache.
+ *
+ * Return: true if the current task holds a CPU's lock or a node's list
+ * lock of @c; known to lockdep only, so always false without it.
+ */
+bool slabifier_holds_locks(struct slab_cache *c)
+{
+#ifdef CONFIG_LOCKDEP
+	struct sf_cache *sc = to_sf(c);
+	int cpu, nid;
+
+	for_each_possible_cpu(cpu)
+		if (lockdep_is_held(&per_cpu_ptr(sc->cpu, cpu)->lock))
+			return true;
+	for_each_node(nid)
+		if (sc->node[nid] && lockdep_is_held(&sc->node[nid]->list_lock))
+			return true;
+#endif
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(slabifier_holds_locks);
 
 /* Report a free of @obj that sf_lookup() or sf_folio_refuses() refused. */
 noinline void slabifier_report_invalid_free(struct sf_cache *sc,
@@ -2362,8 +2425,11 @@ static struct slab_cache *slabifier_create(struct slab_allocator *sa,
 	if (!sc->cpu)
 		goto fail_percpu;
 	for_each_possible_cpu(cpu) {
-		local_lock_init(&per_cpu_ptr(sc->cpu, cpu)->lock);
-		per_cpu_ptr(sc->cpu, cpu)->slow_at = jiffies;
+		struct sf_cpu *c = per_cpu_ptr(sc->cpu, cpu);
+
+		/* Through a plain pointer: lockdep names the class "&c->lock" */
+		local_lock_init(&c->lock);
+		c->slow_at = jiffies;
 	}
 
 	for_each_node(nid) {

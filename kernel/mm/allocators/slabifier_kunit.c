@@ -10,6 +10,7 @@
 #include <kunit/test.h>
 #include <linux/allocator.h>
 #include <linux/completion.h>
+#include <linux/console.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/kthread.h>
@@ -1252,6 +1253,80 @@ static void slabifier_double_free_bulk_remote(struct kunit *test)
 }
 
 /*
+ * Reports reach the consoles only after the free let go of the cache's
+ * locks: those are taken under the scheduler's and the timers' (an
+ * allocation there refills the debug-objects pool), and a console driver
+ * may wake a task under its own port lock.  A console of the test's own
+ * asks lockdep, for each line it is given, whether the printing task
+ * holds a lock of the cache; console_lock() and console_unlock() flush
+ * what was left for later.
+ */
+static struct slab_cache *spy_cache;
+static unsigned int spy_lines, spy_lines_locked;
+
+static void spy_console_write(struct console *con, const char *s,
+			      unsigned int n)
+{
+	struct slab_cache *c = READ_ONCE(spy_cache);
+
+	if (!c || !strnstr(s, "cache kunit: ", n))
+		return;
+	spy_lines++;
+	if (slabifier_holds_locks(c))
+		spy_lines_locked++;
+}
+
+static struct console spy_console = {
+	.name	= "mslabspy",
+	.write	= spy_console_write,
+	.flags	= CON_ENABLED,
+	.index	= -1,
+};
+
+static void slabifier_reports_outside_locks(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 48, NULL);
+	unsigned int i, nr = stats(c).objs_per_slab + 1;
+	void **p = objarray(test, nr);
+	void *run[2];
+	int local;
+
+	if (!IS_ENABLED(CONFIG_LOCKDEP)) {
+		slab_cache_destroy(c);
+		kunit_skip(test, "needs lockdep to see who holds a lock");
+	}
+	migrate_disable();
+	for (i = 0; i < nr; i++)
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+	migrate_enable();
+	WRITE_ONCE(spy_cache, c);
+	register_console(&spy_console);
+	slabifier_reports_reset();
+
+	/* p[0]'s slab is full and not the CPU's: the remote path */
+	migrate_disable();
+	slab_cache_free(c, p[0]);
+	slab_cache_free(c, p[0]);
+	migrate_enable();
+	/* Refused inside a bulk free, which holds the CPU's lock throughout */
+	run[0] = p[0];
+	run[1] = &local;
+	slab_cache_free_bulk(c, ARRAY_SIZE(run), run);
+	console_lock();
+	console_unlock();
+
+	unregister_console(&spy_console);
+	WRITE_ONCE(spy_cache, NULL);
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 2UL);
+	KUNIT_EXPECT_EQ(test, stats(c).invalid_frees, 1UL);
+	KUNIT_EXPECT_EQ(test, spy_lines, 3U);
+	KUNIT_EXPECT_EQ(test, spy_lines_locked, 0U);
+	p[0] = NULL;
+	slab_cache_free_bulk(c, nr, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+/*
  * One object per slab
  */
 
@@ -2185,6 +2260,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_double_free_remote),
 	KUNIT_CASE(slabifier_double_free_remote_emptying),
 	KUNIT_CASE(slabifier_double_free_bulk_remote),
+	KUNIT_CASE(slabifier_reports_outside_locks),
 	KUNIT_CASE(slabifier_bulk_batches_stay_compact),
 	KUNIT_CASE(slabifier_bulk_from_partial_slabs),
 	KUNIT_CASE(slabifier_min_partial_rule),
