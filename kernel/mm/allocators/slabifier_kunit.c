@@ -2063,6 +2063,56 @@ static void slabifier_shrink_moves(struct kunit *test)
 }
 
 /*
+ * Moving the objects out of sparse slabs is worth it from two of them on:
+ * with one sparse slab (one object in use) beside a half-used and a full
+ * one, nothing moves; with two, both are emptied into the half-used one.
+ */
+static void slabifier_shrink_moves_from_two(struct kunit *test)
+{
+	unsigned int i, sparse;
+
+	for (sparse = 1; sparse <= 2; sparse++) {
+		struct tpa *t = tpa_new(test);
+		struct slab_cache *c = mk(test, &t->pa, 256, NULL);
+		unsigned int per = stats(c).objs_per_slab;
+		unsigned int nr = (sparse + 2) * per;
+		struct move_ctx m = { .size = 256 };
+		void **p = objarray(test, nr);
+
+		m.p = objarray(test, nr);
+		/* Slab by slab: slab k holds p[k * per] to p[k * per + per - 1] */
+		migrate_disable();
+		for (i = 0; i < nr; i++) {
+			p[i] = slab_cache_alloc(c, GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		}
+		migrate_enable();
+		for (i = 0; i < nr; i++) {
+			if ((i < sparse * per && i % per) ||
+			    (i / per == sparse && i % 2))
+				slab_cache_free(c, p[i]);
+			else
+				m.p[m.nr++] = p[i];
+		}
+		KUNIT_ASSERT_EQ(test, stats(c).num_slabs, sparse + 2UL);
+		slab_cache_shrink(c, move_cb, &m);
+		if (sparse == 1) {
+			KUNIT_EXPECT_EQ(test, m.moved, 0U);
+			KUNIT_EXPECT_EQ(test, stats(c).num_slabs, 3UL);
+		} else {
+			KUNIT_EXPECT_GE(test, m.moved, 2U);
+			KUNIT_EXPECT_EQ(test, stats(c).num_slabs, 2UL);
+		}
+		for (i = 0; i < m.nr; i++)
+			slab_cache_free(c, m.p[i]);
+		KUNIT_EXPECT_EQ(test, stats(c).double_frees, 0UL);
+		KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+		KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+		page_allocator_put(&t->pa);
+	}
+}
+
+/*
  * Two CPUs: each thread allocates objects and hands them to the other,
  * which checks and frees them (remote frees), and both allocate and free
  * locally in between.
@@ -2369,6 +2419,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_slab_chain_lifetime),
 	KUNIT_CASE(slabifier_wrapped_cache),
 	KUNIT_CASE(slabifier_shrink_moves),
+	KUNIT_CASE(slabifier_shrink_moves_from_two),
 	KUNIT_CASE_SLOW(slabifier_two_cpus),
 	KUNIT_CASE(slabifier_params),
 	KUNIT_CASE(slabifier_cpu_dead),
