@@ -573,6 +573,52 @@ static void slabifier_node_alloc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 }
 
+/*
+ * An allocation for any node whose CPU slab is used up and whose own node
+ * has no partial slab takes another node's partial slab before it makes a
+ * new one.
+ */
+static void slabifier_any_node_partial(struct kunit *test)
+{
+	struct slab_cache *c = mk(test, NULL, 256, NULL);
+	unsigned int i, per = stats(c).objs_per_slab;
+	void **p = objarray(test, 2 * per + 1);
+	int here, other = NUMA_NO_NODE, nid;
+	void *q;
+
+	migrate_disable();
+	here = numa_mem_id();
+	for_each_node_state(nid, N_NORMAL_MEMORY)
+		if (nid != here)
+			other = nid;
+	if (other == NUMA_NO_NODE) {
+		migrate_enable();
+		slab_cache_destroy(c);
+		kunit_skip(test, "needs a second node with memory");
+	}
+	/* A slab on the other node, left with one object free */
+	for (i = 0; i < per; i++) {
+		p[i] = slab_cache_alloc_node(c, GFP_KERNEL, other);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_ASSERT_EQ(test, folio_nid(virt_to_folio(p[i])), other);
+	}
+	slab_cache_free(c, p[0]);
+	/* One on this node takes the CPU over; used up */
+	for (i = per; i < 2 * per; i++) {
+		p[i] = slab_cache_alloc_node(c, GFP_KERNEL, here);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	KUNIT_ASSERT_EQ(test, stats(c).num_slabs, 2UL);
+	q = slab_cache_alloc(c, GFP_KERNEL);
+	migrate_enable();
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_EQ(test, folio_nid(virt_to_folio(q)), other);
+	KUNIT_EXPECT_EQ(test, stats(c).num_slabs, 2UL);
+	p[0] = q;
+	slab_cache_free_bulk(c, 2 * per, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
 static void slabifier_bulk(struct kunit *test)
 {
 	struct slab_cache *c = mk(test, NULL, 96, NULL);
@@ -2384,6 +2430,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_freelist_hardened),
 	KUNIT_CASE(slabifier_freelist_random),
 	KUNIT_CASE(slabifier_node_alloc),
+	KUNIT_CASE(slabifier_any_node_partial),
 	KUNIT_CASE(slabifier_bulk),
 	KUNIT_CASE(slabifier_bulk_failure),
 	KUNIT_CASE(slabifier_stats_cpu_and_partial),
