@@ -323,6 +323,22 @@ bool kmalloc_boot_owns(const void *object)
 }
 EXPORT_SYMBOL_IF_KUNIT(kmalloc_boot_owns);
 
+/**
+ * kmalloc_boot_object() - an object carved from a bootstrap block, for tests
+ * @i: which, in the order they were carved.
+ * @size: set to the bytes carved for it.
+ *
+ * Return: the object, or NULL past the last one.
+ */
+void *kmalloc_boot_object(unsigned int i, size_t *size)
+{
+	if (i >= kmalloc_boot_nr)
+		return NULL;
+	*size = kmalloc_boot_objects[i].size;
+	return kmalloc_boot_objects[i].start;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmalloc_boot_object);
+
 /* The cache of a kmalloc request: the array's, inline, or a DMA cache. */
 static __always_inline struct kmem_cache *
 kmalloc_cache_for(size_t size, kmem_buckets *b, gfp_t flags,

@@ -114,6 +114,7 @@ unsigned int slab_switch_nr_chains(struct slab_cache *c);
 slab_flags_t slab_debug_flags_for(slab_flags_t flags, const char *name);
 void kmalloc_dma_flush(void);
 bool kmalloc_boot_owns(const void *object);
+void *kmalloc_boot_object(unsigned int i, size_t *size);
 #ifdef CONFIG_SYSFS
 int sysfs_slab_add(struct kmem_cache *s);
 #else

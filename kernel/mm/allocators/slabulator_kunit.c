@@ -248,6 +248,41 @@ static void kmalloc_large_counted(struct kunit *test)
 	kfree(p);
 }
 
+/*
+ * What was carved at boot is aligned as kmalloc() aligns an object of its
+ * size (one whose size is a power of two, to that size), lies in the
+ * bootstrap blocks from its first byte to its last, and overlaps nothing
+ * else carved.
+ */
+static void kmalloc_boot_carved_layout(struct kunit *test)
+{
+	size_t size, other;
+	unsigned int i, j;
+	void *p, *q;
+
+	if (!kmalloc_boot_object(0, &size))
+		kunit_skip(test, "nothing was carved at boot");
+	for (i = 0; (p = kmalloc_boot_object(i, &size)); i++) {
+		KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED(size, ARCH_KMALLOC_MINALIGN),
+				      "object %u: %zu bytes", i, size);
+		KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED((unsigned long)p,
+						       ARCH_KMALLOC_MINALIGN),
+				      "object %u at %px", i, p);
+		if (is_power_of_2(size))
+			KUNIT_EXPECT_TRUE_MSG(test,
+					      IS_ALIGNED((unsigned long)p, size),
+					      "object %u at %px: %zu bytes",
+					      i, p, size);
+		KUNIT_EXPECT_TRUE(test, kmalloc_boot_owns(p));
+		KUNIT_EXPECT_TRUE(test, kmalloc_boot_owns(p + size - 1));
+		for (j = 0; j < i; j++) {
+			q = kmalloc_boot_object(j, &other);
+			KUNIT_EXPECT_TRUE_MSG(test, p >= q + other || p + size <= q,
+					      "objects %u and %u overlap", j, i);
+		}
+	}
+}
+
 /* A kmalloc cache whose metadata was carved at boot, or NULL. */
 static struct kmem_cache *kmalloc_cache_carved(void)
 {
@@ -1082,6 +1117,7 @@ static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(kmalloc_large_pass_through),
 	KUNIT_CASE(kmalloc_large_counted),
 	KUNIT_CASE(kmalloc_boot_owns_blocks),
+	KUNIT_CASE(kmalloc_boot_carved_layout),
 	KUNIT_CASE(krealloc_keeps_contents),
 	KUNIT_CASE(cache_plain_chain),
 	KUNIT_CASE(cache_ctor),
