@@ -267,12 +267,13 @@ static void kmalloc_boot_carved_layout(struct kunit *test)
 				      "object %u: %zu bytes", i, size);
 		KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED((unsigned long)p,
 						       ARCH_KMALLOC_MINALIGN),
-				      "object %u at %px", i, p);
+				      "object %u: %lu bytes past the alignment",
+				      i, (unsigned long)p % ARCH_KMALLOC_MINALIGN);
 		if (is_power_of_2(size))
 			KUNIT_EXPECT_TRUE_MSG(test,
 					      IS_ALIGNED((unsigned long)p, size),
-					      "object %u at %px: %zu bytes",
-					      i, p, size);
+					      "object %u: %zu bytes, %lu past the alignment",
+					      i, size, (unsigned long)p % size);
 		KUNIT_EXPECT_TRUE(test, kmalloc_boot_owns(p));
 		KUNIT_EXPECT_TRUE(test, kmalloc_boot_owns(p + size - 1));
 		for (j = 0; j < i; j++) {
