@@ -1214,16 +1214,32 @@ static void slabifier_double_free_active(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 }
 
+/*
+ * A slab's worth of objects and one more, allocated in order by a caller
+ * that stays on its CPU: p[0] to p[*nr - 2] fill the first slab, which is
+ * then full and no longer the CPU's; p[*nr - 1] is in the next one.
+ */
+static void **fill_slab_and_one(struct kunit *test, struct slab_cache *c,
+				unsigned int *nr)
+{
+	unsigned int i;
+	void **p;
+
+	*nr = stats(c).objs_per_slab + 1;
+	p = objarray(test, *nr);
+	for (i = 0; i < *nr; i++)
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+	return p;
+}
+
 static void slabifier_double_free_remote(struct kunit *test)
 {
 	struct slab_cache *c = mk(test, NULL, 48, NULL);
-	unsigned int i, nr = stats(c).objs_per_slab + 1;
-	void **p = objarray(test, nr);
+	unsigned int nr;
+	void **p;
 
-	/* Fill a slab and move on: the first slab is full and inactive */
 	migrate_disable();
-	for (i = 0; i < nr; i++)
-		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+	p = fill_slab_and_one(test, c, &nr);
 	slab_cache_free(c, p[0]);
 	slab_cache_free(c, p[0]);
 	migrate_enable();
@@ -1243,13 +1259,11 @@ static void slabifier_double_free_remote(struct kunit *test)
 static void slabifier_double_free_remote_emptying(struct kunit *test)
 {
 	struct slab_cache *c = mk(test, NULL, 48, NULL);
-	unsigned int i, nr = stats(c).objs_per_slab + 1;
-	void **p = objarray(test, nr);
+	unsigned int i, nr;
+	void **p;
 
-	/* p[0 .. nr - 2] fill the first slab; p[nr - 1] is in the next one */
 	migrate_disable();
-	for (i = 0; i < nr; i++)
-		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+	p = fill_slab_and_one(test, c, &nr);
 	for (i = 2; i < nr - 1; i++)
 		slab_cache_free(c, p[i]);
 	/* p[1] freed last is the head of the list; p[0] is still in use */
@@ -1272,14 +1286,13 @@ static void slabifier_double_free_remote_emptying(struct kunit *test)
 static void slabifier_double_free_bulk_remote(struct kunit *test)
 {
 	struct slab_cache *c = mk(test, NULL, 48, NULL);
-	unsigned int i, nr = stats(c).objs_per_slab + 1;
-	void **p = objarray(test, nr);
+	unsigned int i, nr;
 	void *run[4];
+	void **p;
 
-	KUNIT_ASSERT_GE(test, nr, 5U);
+	KUNIT_ASSERT_GE(test, stats(c).objs_per_slab, 4U);
 	migrate_disable();
-	for (i = 0; i < nr; i++)
-		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+	p = fill_slab_and_one(test, c, &nr);
 	slab_cache_free(c, p[0]);
 	run[0] = p[1];
 	run[1] = p[2];
@@ -1332,14 +1345,13 @@ static struct console spy_console = {
 static void slabifier_reports_outside_locks(struct kunit *test)
 {
 	struct slab_cache *c = mk(test, NULL, 48, NULL);
-	unsigned int i, nr = stats(c).objs_per_slab + 1;
-	void **p = objarray(test, nr);
+	unsigned int nr;
 	void *run[2];
+	void **p;
 	int local;
 
 	migrate_disable();
-	for (i = 0; i < nr; i++)
-		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+	p = fill_slab_and_one(test, c, &nr);
 	migrate_enable();
 	spy_lines = 0;
 	spy_lines_locked = 0;

@@ -673,6 +673,24 @@ static void *alloc_not_kfence(struct kunit *test, struct kmem_cache *s)
 }
 
 /*
+ * A 64-byte object of @s, filled and freed, reads as zero afterwards but
+ * for its free pointer.  (A look at freed memory, which only a test may
+ * take; KASAN would report it.)
+ */
+static void expect_wiped_on_free(struct kunit *test, struct kmem_cache *s)
+{
+	unsigned int i, dirty = 0;
+	unsigned char *a;
+
+	a = alloc_not_kfence(test, s);
+	memset(a, 0xab, 64);
+	kmem_cache_free(s, a);
+	for (i = 0; i < 64; i++)
+		dirty += a[i] != 0;
+	KUNIT_EXPECT_LE(test, dirty, (unsigned int)sizeof(void *));
+}
+
+/*
  * A refused free writes nothing to memory, though init_on_free zeroes
  * what is freed: a double free of the object at the head of the CPU's
  * free list (one by one, in bulk, and by kfree()) leaves the list as it
@@ -718,28 +736,19 @@ static void cache_refused_free_touches_nothing(struct kunit *test)
 
 /*
  * With init_on_free a freed object is wiped at once, but for its free
- * pointer: what it held is not left lying in free memory.  (A look at
- * freed memory, which only a test may take; KASAN would report it.)
+ * pointer: what it held is not left lying in free memory.
  */
 static void cache_init_on_free_wipes(struct kunit *test)
 {
 	struct kmem_cache *s = kmem_cache_create("modslab_test_wipe", 64, 0,
 						 SLAB_NO_MERGE, NULL);
-	unsigned int i, dirty = 0;
-	unsigned char *a;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	if (!slab_want_init_on_free(s) || (s->flags & SLAB_KASAN)) {
 		kmem_cache_destroy(s);
 		kunit_skip(test, "init_on_free is off, or KASAN watches freed memory");
 	}
-	a = alloc_not_kfence(test, s);
-	memset(a, 0xab, 64);
-	kmem_cache_free(s, a);
-	for (i = 0; i < 64; i++)
-		dirty += a[i] != 0;
-	/* The free pointer, and nothing else */
-	KUNIT_EXPECT_LE(test, dirty, (unsigned int)sizeof(void *));
+	expect_wiped_on_free(test, s);
 	kmem_cache_destroy(s);
 }
 
@@ -752,8 +761,6 @@ static void cache_init_on_free_after_switch(struct kunit *test)
 	struct kmem_cache *s = kmem_cache_create("modslab_test_wipe_sw", 64, 0,
 						 SLAB_NO_MERGE | SLAB_POISON,
 						 NULL);
-	unsigned int i, dirty = 0;
-	unsigned char *a;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	if (!want_init_on_free() || (s->flags & SLAB_KASAN)) {
@@ -764,12 +771,7 @@ static void cache_init_on_free_after_switch(struct kunit *test)
 		kmem_cache_destroy(s);
 		kunit_skip(test, "the chain of this cache cannot change");
 	}
-	a = alloc_not_kfence(test, s);
-	memset(a, 0xab, 64);
-	kmem_cache_free(s, a);
-	for (i = 0; i < 64; i++)
-		dirty += a[i] != 0;
-	KUNIT_EXPECT_LE(test, dirty, (unsigned int)sizeof(void *));
+	expect_wiped_on_free(test, s);
 	kmem_cache_destroy(s);
 }
 
