@@ -619,6 +619,55 @@ static void slabifier_any_node_partial(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 }
 
+/*
+ * An empty CPU slab given up for an allocation on another node goes back
+ * to the page allocator when its node's partial list holds min_partial
+ * slabs already.
+ */
+static void slabifier_deactivate_empty_discards(struct kunit *test)
+{
+	struct tpa *t = tpa_new(test);
+	struct slab_cache *c = mk(test, &t->pa, 256, NULL);
+	unsigned int i, per = stats(c).objs_per_slab;
+	unsigned int mp = stats(c).min_partial, nr = (mp + 1) * per;
+	int here, other = NUMA_NO_NODE, nid;
+	void **p = objarray(test, nr);
+	void *q;
+
+	migrate_disable();
+	here = numa_mem_id();
+	for_each_node_state(nid, N_NORMAL_MEMORY)
+		if (nid != here)
+			other = nid;
+	if (other == NUMA_NO_NODE) {
+		migrate_enable();
+		slab_cache_destroy(c);
+		page_allocator_put(&t->pa);
+		kunit_skip(test, "needs a second node with memory");
+	}
+	/* min_partial slabs with one object free each, and a full CPU slab */
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_cache_alloc_node(c, GFP_KERNEL, here);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	for (i = 0; i < mp; i++) {
+		slab_cache_free(c, p[i * per]);
+		p[i * per] = NULL;
+	}
+	/* The CPU slab emptied, then given up */
+	slab_cache_free_bulk(c, per, p + mp * per);
+	q = slab_cache_alloc_node(c, GFP_KERNEL, other);
+	migrate_enable();
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_EQ(test, stats(c).num_slabs, mp + 1UL);
+	KUNIT_EXPECT_EQ(test, stats(c).partial_slabs, (unsigned long)mp);
+	slab_cache_free(c, q);
+	slab_cache_free_bulk(c, mp * per, p);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	page_allocator_put(&t->pa);
+}
+
 static void slabifier_bulk(struct kunit *test)
 {
 	struct slab_cache *c = mk(test, NULL, 96, NULL);
@@ -2443,6 +2492,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_freelist_random),
 	KUNIT_CASE(slabifier_node_alloc),
 	KUNIT_CASE(slabifier_any_node_partial),
+	KUNIT_CASE(slabifier_deactivate_empty_discards),
 	KUNIT_CASE(slabifier_bulk),
 	KUNIT_CASE(slabifier_bulk_failure),
 	KUNIT_CASE(slabifier_stats_cpu_and_partial),
