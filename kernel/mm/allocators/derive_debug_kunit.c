@@ -656,7 +656,7 @@ static bool dbg_stacks_saved(void)
 	return !IS_ENABLED(CONFIG_UML) || IS_ENABLED(CONFIG_FRAME_POINTER);
 }
 
-/* First in the suite: no debug allocator made before readies the depot */
+/* First in the suite: an allocator with U readies the stack depot itself */
 static void debug_user_stacks(struct kunit *test)
 {
 	void *entries[8], *ret;
