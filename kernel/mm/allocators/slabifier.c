@@ -1498,6 +1498,20 @@ bool slabifier_holds_locks(struct slab_cache *c)
 }
 EXPORT_SYMBOL_IF_KUNIT(slabifier_holds_locks);
 
+/**
+ * slabifier_node_data() - the per-node data of @c for node @nid, for tests
+ * @c: the cache.
+ * @nid: a node id below nr_node_ids.
+ *
+ * Return: the node's list head and counters, which the cache allocated on
+ * that node, or NULL.
+ */
+void *slabifier_node_data(struct slab_cache *c, int nid)
+{
+	return to_sf(c)->node[nid];
+}
+EXPORT_SYMBOL_IF_KUNIT(slabifier_node_data);
+
 /* Report a free of @obj that sf_lookup() or sf_folio_refuses() refused. */
 noinline void slabifier_report_invalid_free(struct sf_cache *sc,
 					    const void *obj, const char *why,

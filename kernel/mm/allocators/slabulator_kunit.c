@@ -301,6 +301,39 @@ static struct kmem_cache *kmalloc_cache_carved(void)
 }
 
 /*
+ * The kmalloc caches' data for each node, carved at boot from a block of
+ * that node: the block of each node is found again for the next request
+ * asking for the node, and for none asking for another.
+ */
+static void kmalloc_boot_carved_on_node(struct kunit *test)
+{
+	unsigned int type, i, carved = 0;
+	int nid;
+
+	if (num_node_state(N_MEMORY) < 2)
+		kunit_skip(test, "needs two nodes with memory");
+	for (type = KMALLOC_NORMAL; type < NR_KMALLOC_TYPES; type++) {
+		for (i = 0; i <= KMALLOC_SHIFT_HIGH; i++) {
+			struct kmem_cache *s = kmalloc_caches[type][i];
+
+			if (!s)
+				continue;
+			for_each_node_state(nid, N_MEMORY) {
+				void *n = slabifier_node_data(s->cache, nid);
+
+				if (!n || !kmalloc_boot_owns(n))
+					continue;
+				carved++;
+				KUNIT_EXPECT_EQ_MSG(test, page_to_nid(virt_to_page(n)),
+						    nid, "%s", s->name);
+			}
+		}
+	}
+	if (!carved)
+		kunit_skip(test, "no node data was carved at boot");
+}
+
+/*
  * kfree() leaves what kmalloc_boot_owns() claims in place: it claims the
  * bootstrap blocks, from their first byte to their last, and nothing else.
  */
@@ -1121,6 +1154,7 @@ static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(kmalloc_large_counted),
 	KUNIT_CASE(kmalloc_boot_owns_blocks),
 	KUNIT_CASE(kmalloc_boot_carved_layout),
+	KUNIT_CASE(kmalloc_boot_carved_on_node),
 	KUNIT_CASE(krealloc_keeps_contents),
 	KUNIT_CASE(cache_plain_chain),
 	KUNIT_CASE(cache_ctor),
