@@ -573,6 +573,17 @@ static void slabifier_node_alloc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
 }
 
+/* The last node with memory other than @here, or NUMA_NO_NODE */
+static int other_memory_node(int here)
+{
+	int nid, other = NUMA_NO_NODE;
+
+	for_each_node_state(nid, N_NORMAL_MEMORY)
+		if (nid != here)
+			other = nid;
+	return other;
+}
+
 /*
  * An allocation for any node whose CPU slab is used up and whose own node
  * has no partial slab takes another node's partial slab before it makes a
@@ -580,22 +591,19 @@ static void slabifier_node_alloc(struct kunit *test)
  */
 static void slabifier_any_node_partial(struct kunit *test)
 {
-	struct slab_cache *c = mk(test, NULL, 256, NULL);
-	unsigned int i, per = stats(c).objs_per_slab;
-	void **p = objarray(test, 2 * per + 1);
-	int here, other = NUMA_NO_NODE, nid;
-	void *q;
+	struct slab_cache *c;
+	unsigned int i, per;
+	int here, other;
+	void **p, *q;
 
+	if (num_node_state(N_NORMAL_MEMORY) < 2)
+		kunit_skip(test, "needs a second node with memory");
+	c = mk(test, NULL, 256, NULL);
+	per = stats(c).objs_per_slab;
+	p = objarray(test, 2 * per + 1);
 	migrate_disable();
 	here = numa_mem_id();
-	for_each_node_state(nid, N_NORMAL_MEMORY)
-		if (nid != here)
-			other = nid;
-	if (other == NUMA_NO_NODE) {
-		migrate_enable();
-		slab_cache_destroy(c);
-		kunit_skip(test, "needs a second node with memory");
-	}
+	other = other_memory_node(here);
 	/* A slab on the other node, left with one object free */
 	for (i = 0; i < per; i++) {
 		p[i] = slab_cache_alloc_node(c, GFP_KERNEL, other);
@@ -626,25 +634,23 @@ static void slabifier_any_node_partial(struct kunit *test)
  */
 static void slabifier_deactivate_empty_discards(struct kunit *test)
 {
-	struct tpa *t = tpa_new(test);
-	struct slab_cache *c = mk(test, &t->pa, 256, NULL);
-	unsigned int i, per = stats(c).objs_per_slab;
-	unsigned int mp = stats(c).min_partial, nr = (mp + 1) * per;
-	int here, other = NUMA_NO_NODE, nid;
-	void **p = objarray(test, nr);
-	void *q;
+	unsigned int i, per, mp, nr;
+	struct slab_cache *c;
+	int here, other;
+	void **p, *q;
+	struct tpa *t;
 
+	if (num_node_state(N_NORMAL_MEMORY) < 2)
+		kunit_skip(test, "needs a second node with memory");
+	t = tpa_new(test);
+	c = mk(test, &t->pa, 256, NULL);
+	per = stats(c).objs_per_slab;
+	mp = stats(c).min_partial;
+	nr = (mp + 1) * per;
+	p = objarray(test, nr);
 	migrate_disable();
 	here = numa_mem_id();
-	for_each_node_state(nid, N_NORMAL_MEMORY)
-		if (nid != here)
-			other = nid;
-	if (other == NUMA_NO_NODE) {
-		migrate_enable();
-		slab_cache_destroy(c);
-		page_allocator_put(&t->pa);
-		kunit_skip(test, "needs a second node with memory");
-	}
+	other = other_memory_node(here);
 	/* min_partial slabs with one object free each, and a full CPU slab */
 	for (i = 0; i < nr; i++) {
 		p[i] = slab_cache_alloc_node(c, GFP_KERNEL, here);
