@@ -337,10 +337,7 @@ unsigned int slabifier_param_flush_interval(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(slabifier_param_flush_interval);
 
-/*
- * Visible to the tests, which need to see reports printed and to know
- * under which locks.
- */
+/* The rate limit of the reports (sf_report()), over all caches */
 static DEFINE_RATELIMIT_STATE(sf_report_rs, DEFAULT_RATELIMIT_INTERVAL,
 			      DEFAULT_RATELIMIT_BURST);
 

@@ -1393,8 +1393,6 @@ static void spy_console_write(struct console *con, const char *s,
 static struct console spy_console = {
 	.name	= "mslabspy",
 	.write	= spy_console_write,
-	.flags	= CON_ENABLED,
-	.index	= -1,
 };
 
 static void slabifier_reports_outside_locks(struct kunit *test)
@@ -1411,6 +1409,9 @@ static void slabifier_reports_outside_locks(struct kunit *test)
 	spy_lines = 0;
 	spy_lines_locked = 0;
 	WRITE_ONCE(spy_cache, c);
+	/* Enabled again each time: unregistering disabled it */
+	spy_console.flags = CON_ENABLED;
+	spy_console.index = -1;
 	register_console(&spy_console);
 	slabifier_reports_reset();
 
