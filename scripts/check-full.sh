@@ -165,14 +165,14 @@ sys.exit(1 if differ or failed or not a or not b else 0)
 PY
 
 # trinity on the distribution profile (make fuzz-syscalls), FUZZ_MINUTES
-# (30) on each kernel in turn: lockdep's and KASAN's (the debug fragments
-# above added to the profile), MODSLAB and SLUB.  MODSLAB may have no kind
-# of kernel report that SLUB has not.
+# (30) on each kernel: lockdep's and KASAN's (the debug fragments above
+# added to the profile), MODSLAB and SLUB side by side, one QEMU a core.
+# MODSLAB may have no kind of kernel report that SLUB has not.
 fuzz_kernels="modslab+distro+lockdep slub+distro+lockdep"
 fuzz_kernels+=" modslab+distro+modslab-debug slub+distro+slub-debug"
 progress "fuzzing the system calls on $fuzz_kernels (log: build/fuzz-syscalls.out)"
-if ! MINUTES=${FUZZ_MINUTES:-30} KERNELS=$fuzz_kernels "$s/fuzz-syscalls.sh" \
-	>"$BUILD/fuzz-syscalls.out" 2>&1; then
+if ! MINUTES=${FUZZ_MINUTES:-30} KERNELS=$fuzz_kernels SIDE_BY_SIDE=1 \
+	"$s/fuzz-syscalls.sh" >"$BUILD/fuzz-syscalls.out" 2>&1; then
 	why=$(sed -n 's/^fuzz-syscalls failed: //p' "$BUILD/fuzz-syscalls.out" | paste -s -d ';')
 	bad+=("fuzz-syscalls: ${why:-it stopped on an error (build/fuzz-syscalls.out)}")
 fi

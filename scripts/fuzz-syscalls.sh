@@ -19,7 +19,8 @@
 # "passed failed" line per kernel in build/results/fuzz-syscalls-<name>.
 #
 # Knobs (environment): KERNELS (modslab+distro+lockdep
-# slub+distro+lockdep), MINUTES (10 a kernel), SEED (1: the first run's
+# slub+distro+lockdep), MINUTES (10 a kernel), SIDE_BY_SIDE=1 (two kernels
+# at a time, in the order of KERNELS), SEED (1: the first run's
 # seed, the next run's is one more), SYSCALLS (20000 a run), NOBUILD=1
 # (fuzz the kernels as they are in build/), QEMU_ARGS (added to
 # '-accel tcg,thread=single': TCG on one host thread, as multi-threaded TCG
@@ -56,22 +57,37 @@ fi
 
 # One boot per kernel.  The build lock keeps kernel builds off the two
 # cores meanwhile, so that a starved guest does not set off the RCU stall
-# or hung task detectors.
-for k in "${kernels[@]}"; do
-	out=$BUILD/$k
+# or hung task detectors.  SIDE_BY_SIDE=1 boots two kernels at once (each
+# QEMU runs on one host thread, the machine has two cores), KERNELS taken
+# in pairs as listed.
+fuzz_one() { # fuzz_one KERNEL
+	local k=$1 out=$BUILD/$1
+
 	rm -f "$out"/fuzz-syscalls.*
 	if [ ! -f "$out/arch/x86/boot/bzImage" ] || [ -n "${unbuilt[$k]:-}" ]; then
-		continue
+		return 0
 	fi
 	progress "fuzzing $k for $MINUTES minutes (log: ${out#"$TOP"/}/fuzz-syscalls.log)"
 	# debian-boot.sh's verdict fails on any report; the log is judged
 	# below instead.
-	with_build_lock env CONFIG="$k" CMD="guest-debian-trinity $MINUTES $SEED $SYSCALLS" \
+	env CONFIG="$k" CMD="guest-debian-trinity $MINUTES $SEED $SYSCALLS" \
 		TIMEOUT=$((MINUTES * 60 + 1500)) APPEND="kunit.enable=0" \
 		QEMU_ARGS="-accel tcg,thread=single ${QEMU_ARGS:-}" \
 		RESULT="../$k/fuzz-syscalls.result" LOG="$out/fuzz-syscalls.log" \
 		"$TOP/scripts/debian-boot.sh" >"$out/fuzz-syscalls.out" 2>&1 || true
+}
+at_once=1
+[ "${SIDE_BY_SIDE:-0}" = 1 ] && at_once=2
+exec 8>"${MODSLAB_BUILD_LOCK:-/tmp/modslab-build.lock}"
+for ((i = 0; i < ${#kernels[@]}; i += at_once)); do
+	flock 8
+	for k in "${kernels[@]:i:at_once}"; do
+		fuzz_one "$k" &
+	done
+	wait
+	flock -u 8
 done
+exec 8>&-
 
 # count LOG: the run's figures and its kernel reports, as shell
 # assignments (minutes, runs, syscalls, finished, reports, kinds) and

@@ -63,11 +63,18 @@
  *    keeping it allocates nothing: a cache made before the rest of the
  *    slab layer (the kmalloc caches, at boot) can be debugged too.
  *    Order: list lock, then the cache lock.  Calls into the base are
- *    made with neither held, since the base calls the hook.
+ *    made with neither held, since the base calls the hook.  Both locks
+ *    are taken where allocations are made under the scheduler's and the
+ *    timers' locks (the debug-objects pool refills itself under a timer
+ *    base lock), so what is printed under them goes to the consoles
+ *    later, from an irq_work (printk_deferred_enter()), as the
+ *    slabifier's reports do: a console driver that wakes a task under
+ *    its port lock would otherwise close a circle of locks.
  */
 
 #define pr_fmt(fmt) "modslab: " fmt
 
+#include <kunit/visibility.h>
 #include <linux/allocator_derive.h>
 #include <linux/atomic.h>
 #include <linux/ctype.h>
@@ -424,6 +431,21 @@ static void dbg_print_slot(struct dbg_cache *dc, void *slot)
 		dbg_hex("Padding  ", slot + dc->total, dc->stride - dc->total);
 }
 
+/* Take a lock of the cache; printing is deferred while it is held (§6) */
+static void dbg_lock(spinlock_t *lock, unsigned long *flags)
+	__acquires(lock)
+{
+	spin_lock_irqsave(lock, *flags);
+	printk_deferred_enter();
+}
+
+static void dbg_unlock(spinlock_t *lock, unsigned long flags)
+	__releases(lock)
+{
+	printk_deferred_exit();
+	spin_unlock_irqrestore(lock, flags);
+}
+
 /*
  * Report an error.  @slot is the damaged slot or NULL; @ptr the pointer to
  * name to the callback; @f what was found, or NULL.  Called with dc->lock
@@ -497,7 +519,7 @@ static bool dbg_alloc_slot(struct dbg_cache *dc, void *slot,
 	unsigned long flags;
 	bool ok = false;
 
-	spin_lock_irqsave(&dc->lock, flags);
+	dbg_lock(&dc->lock, &flags);
 	if (dbg_quarantined(m->state)) {
 		/* Found damaged while free and reported then: keep it */
 		m->state = DBG_STATE_QUARANTINE;
@@ -516,7 +538,7 @@ static bool dbg_alloc_slot(struct dbg_cache *dc, void *slot,
 	dbg_set_track(dc, slot, DBG_TRACK_ALLOC, addr, handle);
 	ok = true;
 out:
-	spin_unlock_irqrestore(&dc->lock, flags);
+	dbg_unlock(&dc->lock, flags);
 	return ok;
 }
 
@@ -564,7 +586,7 @@ static void *dbg_free_slot(struct dbg_cache *dc, void *obj, unsigned long addr,
 	unsigned long flags;
 	struct dbg_meta *m;
 
-	spin_lock_irqsave(&dc->lock, flags);
+	dbg_lock(&dc->lock, &flags);
 	if (!slab_cache_valid(dc->base, slot)) {
 		dbg_report(dc, SLABDBG_ERR_INVALID_FREE, NULL, obj,
 			   "Invalid object pointer freed", NULL,
@@ -598,11 +620,11 @@ static void *dbg_free_slot(struct dbg_cache *dc, void *obj, unsigned long addr,
 	dbg_poison(dc, slot);
 	dbg_set_redzones(dc, slot, SLUB_RED_INACTIVE);
 	m->state = DBG_STATE_FREE;
-	spin_unlock_irqrestore(&dc->lock, flags);
+	dbg_unlock(&dc->lock, flags);
 	return slot;
 
 refuse:
-	spin_unlock_irqrestore(&dc->lock, flags);
+	dbg_unlock(&dc->lock, flags);
 	return NULL;
 }
 
@@ -651,7 +673,7 @@ static void dbg_check_tail(struct dbg_cache *dc, const struct slab_event *ev)
 
 	if (!(dc->flags & SLABDBG_POISON))
 		return;
-	spin_lock_irqsave(&dc->lock, flags);
+	dbg_lock(&dc->lock, &flags);
 	if (!dbg_check_bytes(ev->base + used, (PAGE_SIZE << ev->order) - used,
 			     POISON_INUSE, SLABDBG_ERR_PADDING,
 			     "Slab padding overwritten", &f)) {
@@ -660,7 +682,7 @@ static void dbg_check_tail(struct dbg_cache *dc, const struct slab_event *ev)
 		dbg_hex("Padding  ", f.start, f.len);
 		memset(f.start, POISON_INUSE, f.len);
 	}
-	spin_unlock_irqrestore(&dc->lock, flags);
+	dbg_unlock(&dc->lock, flags);
 }
 
 /*
@@ -739,9 +761,9 @@ static int dbg_slab_made(struct slab_cache_hook *hook, struct slab_cache *c,
 
 	/* Only now may validation see the slab */
 	dbg_meta(dc, ev->base)->slab_objects = ev->objects;
-	spin_lock_irqsave(&dc->slabs_lock, flags);
+	dbg_lock(&dc->slabs_lock, &flags);
 	list_add(&dbg_meta(dc, ev->base)->slab, &dc->slabs);
-	spin_unlock_irqrestore(&dc->slabs_lock, flags);
+	dbg_unlock(&dc->slabs_lock, flags);
 	return 0;
 }
 
@@ -754,7 +776,7 @@ static void dbg_slab_freeing(struct slab_cache_hook *hook,
 	unsigned long flags;
 
 	/* Waits for a validation walking this slab */
-	spin_lock_irqsave(&dc->slabs_lock, flags);
+	dbg_lock(&dc->slabs_lock, &flags);
 	link = &dbg_meta(dc, ev->base)->slab;
 	if (dbg_link_ok(dc, link->prev) && link->prev->next == link &&
 	    dbg_link_ok(dc, link->next) && link->next->prev == link) {
@@ -763,7 +785,7 @@ static void dbg_slab_freeing(struct slab_cache_hook *hook,
 		dbg_slab_list_corrupt(dc, ev->base);
 		INIT_LIST_HEAD(&dc->slabs);
 	}
-	spin_unlock_irqrestore(&dc->slabs_lock, flags);
+	dbg_unlock(&dc->slabs_lock, flags);
 
 	dbg_upper_event(dc, ev, &uev);
 	dbg_upper_freeing(dc, &uev, dc->nr_hooks);
@@ -860,7 +882,7 @@ int slab_debug_validate(struct slab_cache *c)
 
 	if (!dc)
 		return -EINVAL;
-	spin_lock_irqsave(&dc->slabs_lock, flags);
+	dbg_lock(&dc->slabs_lock, &flags);
 	for (pos = &dc->slabs; (base = dbg_next_slab(dc, &pos)); ) {
 		objects = dbg_slab_objects(dc, base);
 		used = (unsigned long)objects * dc->stride;
@@ -879,7 +901,7 @@ int slab_debug_validate(struct slab_cache *c)
 		}
 		spin_unlock(&dc->lock);
 	}
-	spin_unlock_irqrestore(&dc->slabs_lock, flags);
+	dbg_unlock(&dc->slabs_lock, flags);
 	return found;
 }
 EXPORT_SYMBOL_GPL(slab_debug_validate);
@@ -934,10 +956,10 @@ static void dbg_returned_to_base(struct dbg_cache *dc, void *slot)
 	struct dbg_meta *m = dbg_meta(dc, slot);
 	unsigned long flags;
 
-	spin_lock_irqsave(&dc->lock, flags);
+	dbg_lock(&dc->lock, &flags);
 	if (m->state == DBG_STATE_QUARANTINE)
 		m->state = DBG_STATE_QUARANTINE_FREE;
-	spin_unlock_irqrestore(&dc->lock, flags);
+	dbg_unlock(&dc->lock, flags);
 }
 
 /**
@@ -1010,7 +1032,7 @@ static void dbg_release_quarantine(struct dbg_cache *dc)
 
 	do {
 		slot = NULL;
-		spin_lock_irqsave(&dc->slabs_lock, flags);
+		dbg_lock(&dc->slabs_lock, &flags);
 		for (pos = &dc->slabs; (base = dbg_next_slab(dc, &pos)); ) {
 			objects = dbg_slab_objects(dc, base);
 			for (i = 0; i < objects && !slot; i++) {
@@ -1027,7 +1049,7 @@ static void dbg_release_quarantine(struct dbg_cache *dc)
 			if (slot)
 				break;
 		}
-		spin_unlock_irqrestore(&dc->slabs_lock, flags);
+		dbg_unlock(&dc->slabs_lock, flags);
 		if (slot)
 			slab_cache_free(dc->base, slot);
 	} while (slot);
@@ -1346,7 +1368,7 @@ unsigned long slab_debug_held(struct slab_cache *c)
 
 	if (!dc)
 		return 0;
-	spin_lock_irqsave(&dc->slabs_lock, flags);
+	dbg_lock(&dc->slabs_lock, &flags);
 	for (pos = &dc->slabs; (base = dbg_next_slab(dc, &pos)); ) {
 		objects = dbg_slab_objects(dc, base);
 		for (i = 0; i < objects; i++) {
@@ -1355,7 +1377,7 @@ unsigned long slab_debug_held(struct slab_cache *c)
 				nr++;
 		}
 	}
-	spin_unlock_irqrestore(&dc->slabs_lock, flags);
+	dbg_unlock(&dc->slabs_lock, flags);
 	return nr;
 }
 EXPORT_SYMBOL_GPL(slab_debug_held);
@@ -1438,9 +1460,28 @@ void slab_debug_set_report(struct slab_cache *c, slab_debug_report_fn fn,
 		       IS_ERR_OR_NULL(c) ? "(none)" : c->name);
 		return;
 	}
-	spin_lock_irqsave(&dc->lock, flags);
+	dbg_lock(&dc->lock, &flags);
 	dc->report = fn;
 	dc->report_private = private;
-	spin_unlock_irqrestore(&dc->lock, flags);
+	dbg_unlock(&dc->lock, flags);
 }
 EXPORT_SYMBOL_GPL(slab_debug_set_report);
+
+/**
+ * slab_debug_holds_locks() - whether the caller holds a lock of @c, for tests
+ * @c: a debug cache.
+ *
+ * Return: true if the current task holds the cache's lock or its slab
+ * list's lock; known to lockdep only, so always false without it.
+ */
+bool slab_debug_holds_locks(struct slab_cache *c)
+{
+#ifdef CONFIG_LOCKDEP
+	struct dbg_cache *dc = to_dbg(c);
+
+	return lockdep_is_held(&dc->lock) || lockdep_is_held(&dc->slabs_lock);
+#else
+	return false;
+#endif
+}
+EXPORT_SYMBOL_IF_KUNIT(slab_debug_holds_locks);

@@ -22,6 +22,10 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "internal.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
 struct dbg_observer {
 	unsigned int		reports;
 	enum slab_debug_error	last_err;
@@ -584,9 +588,16 @@ static void debug_concurrent_validate(struct kunit *test)
  */
 static char dbg_log[32768];
 static unsigned int dbg_log_len;
+/* Lines written while the printing task held a lock of dbg_log_cache */
+static struct slab_cache *dbg_log_cache;
+static unsigned int dbg_log_locked;
 
 static void dbg_log_write(struct console *con, const char *s, unsigned int n)
 {
+	struct slab_cache *c = READ_ONCE(dbg_log_cache);
+
+	if (c && slab_debug_holds_locks(c))
+		dbg_log_locked++;
 	n = min_t(unsigned int, n, sizeof(dbg_log) - 1 - dbg_log_len);
 	memcpy(dbg_log + dbg_log_len, s, n);
 	dbg_log_len += n;
@@ -801,6 +812,44 @@ static void debug_report_dumps(struct kunit *test)
 	dbg_expect_printed(test, line);
 	dbg_expect_printed(test, "Padding  ");
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+/*
+ * Reports reach the consoles only after the cache's locks are let go, as
+ * the slabifier's do: allocations take them under the scheduler's and the
+ * timers' locks, and a console driver may wake a task under its port
+ * lock.  A damaged object found by a free (the cache's lock held) and a
+ * poisoned one found by validation (both locks): the log console asks
+ * lockdep, line by line, whether the printing task holds either.
+ */
+static void debug_reports_outside_locks(struct kunit *test)
+{
+	struct dbg_observer o;
+	struct slab_cache *c;
+	u8 *obj, *freed;
+
+	c = dbg_cache(test, SLABDBG_ALL, "debug-locks", 64, NULL, &o);
+	obj = slab_cache_alloc(c, GFP_KERNEL);
+	freed = slab_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	KUNIT_ASSERT_NOT_NULL(test, freed);
+	slab_cache_free(c, freed);
+	obj[64] = 0x42;
+	freed[10] = 0x42;
+	dbg_log_locked = 0;
+	WRITE_ONCE(dbg_log_cache, c);
+	dbg_log_start();
+	slab_cache_free(c, obj);
+	KUNIT_EXPECT_EQ(test, slab_debug_validate(c), 1);
+	dbg_log_stop();
+	WRITE_ONCE(dbg_log_cache, NULL);
+	KUNIT_EXPECT_EQ(test, o.reports, 2U);
+	dbg_expect_printed(test, "BUG debug-locks (");
+	dbg_expect_printed(test, "Poison overwritten");
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	/* Only lockdep knows who holds a lock (the lockdep boots check it) */
+	if (IS_ENABLED(CONFIG_LOCKDEP))
+		KUNIT_EXPECT_EQ(test, dbg_log_locked, 0U);
 }
 
 static void dbg_expect_bad_bytes(struct kunit *test, struct slab_cache *c,
@@ -1190,6 +1239,7 @@ static struct kunit_case debug_cases[] = {
 	KUNIT_CASE(debug_queries_elsewhere),
 	KUNIT_CASE(debug_report_track),
 	KUNIT_CASE(debug_report_dumps),
+	KUNIT_CASE(debug_reports_outside_locks),
 	KUNIT_CASE(debug_report_bad_bytes),
 	KUNIT_CASE(debug_state_overwritten),
 	KUNIT_CASE(debug_slab_tail_on_free),

@@ -270,9 +270,12 @@ unsigned int slabifier_param_min_partial(void);
 unsigned int slabifier_param_flush_interval(void);
 void slabifier_reports_reset(void);
 bool slabifier_holds_locks(struct slab_cache *c);
+bool slab_debug_holds_locks(struct slab_cache *c);
 void *slabifier_node_data(struct slab_cache *c, int nid);
 unsigned int slabifier_calc_min_partial(unsigned int pages, unsigned int order,
 					unsigned int objects);
+unsigned int slabifier_calc_min_objects(unsigned int present,
+					unsigned int possible);
 bool slabifier_flusher_armed(struct slab_cache *c);
 
 /*

@@ -307,6 +307,58 @@ static void race_deactivate_remote_free(struct kunit *test)
 	race_finish(test, &h, p, 6);
 }
 
+/* The window's act: the object of the path freed again, by another CPU */
+static bool race_free_again(struct slab_race *race, struct folio *slab)
+{
+	slabifier_free_as_remote(race->cache, race->data);
+	return true;
+}
+
+/*
+ * One object of a full slab freed by two CPUs at once: the second free
+ * has checked the slab's free list and is about to take the list lock to
+ * put the slab on the partial list when the first free lands and does
+ * that.  Under the lock the second must find the object free, report a
+ * double free and free nothing: the object comes back once.
+ */
+static void race_remote_double_free(struct kunit *test)
+{
+	struct race_held h = { .c = race_cache(test, 192) };
+	unsigned int objs = race_stats(h.c).objs_per_slab, i;
+	struct slab_race race = { .window = SLAB_RACE_REMOTE_LOCK,
+				  .cache = h.c, .act = race_free_again };
+	struct folio *a;
+	void *p[2];
+
+	migrate_disable();
+	/* Slab A full and inactive, B the CPU's, with no free object */
+	race_fill(test, &h, 2 * objs);
+	a = virt_to_folio(h.obj[0]);
+	race.data = h.obj[0];
+	h.obj[0] = NULL;
+	slab_race_arm(&race);
+	slab_cache_free(h.c, race.data);
+	KUNIT_EXPECT_TRUE(test, slab_race_disarm(&race));
+	KUNIT_EXPECT_EQ(test, race_stats(h.c).double_frees, 1UL);
+	KUNIT_EXPECT_EQ(test, race_stats(h.c).active_objs,
+			2UL * objs - 1);
+	KUNIT_EXPECT_EQ(test, race_stats(h.c).partial_slabs, 1UL);
+
+	/* A's one free object, then a new slab */
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		p[i] = slab_cache_alloc(h.c, GFP_KERNEL);
+	migrate_enable();
+	KUNIT_EXPECT_PTR_EQ(test, p[0], race.data);
+	KUNIT_EXPECT_PTR_NE(test, virt_to_folio(p[1]), a);
+	race_expect_fresh(test, &h, p, ARRAY_SIZE(p));
+	slab_cache_free_bulk(h.c, ARRAY_SIZE(p), p);
+	slab_cache_free_bulk(h.c, h.nr, h.obj);
+	slab_cache_shrink(h.c, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, race_stats(h.c).active_objs, 0UL);
+	KUNIT_EXPECT_EQ(test, race_stats(h.c).double_frees, 1UL);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(h.c), 0);
+}
+
 #ifdef CONFIG_MODSLAB
 /* The object whose index the switch's window takes, and what it found */
 struct race_index {
@@ -369,6 +421,7 @@ static struct kunit_case race_cases[] = {
 	KUNIT_CASE(race_take_remote_free),
 	KUNIT_CASE(race_remote_free_remote_free),
 	KUNIT_CASE(race_deactivate_remote_free),
+	KUNIT_CASE(race_remote_double_free),
 	KUNIT_CASE(race_switch_publish),
 	{}
 };

@@ -26,6 +26,9 @@ struct slab_cache;
  *	slab, or a partial slab it makes active).
  * @SLAB_RACE_REMOTE_FREE: a remote free has read the slab's free list
  *	head and is about to link its objects in front of it.
+ * @SLAB_RACE_REMOTE_LOCK: a remote free has checked its objects against
+ *	the slab's free list, found that the free moves the slab between
+ *	lists, and is about to take the node's list lock to do it.
  * @SLAB_RACE_DEACTIVATE: a CPU giving its active slab back has read the
  *	slab's free list and is about to join its own list to it.
  * @SLAB_RACE_SWITCH_PUBLISH: a run-time switch of a kmem_cache's chain
@@ -37,6 +40,7 @@ enum slab_race_window {
 	SLAB_RACE_BULK_TAKE,
 	SLAB_RACE_TAKE_ALL,
 	SLAB_RACE_REMOTE_FREE,
+	SLAB_RACE_REMOTE_LOCK,
 	SLAB_RACE_DEACTIVATE,
 	SLAB_RACE_SWITCH_PUBLISH,
 	SLAB_RACE_NR,
@@ -49,7 +53,8 @@ enum slab_race_window {
  * @act: runs in the window.  In the slabifier's windows interrupts are
  *	off and the locks of the path held: it may free objects of the
  *	cache as a remote CPU would (slabifier_free_as_remote()), nothing
- *	that takes the node list lock; @slab is the slab the path works on.
+ *	that takes the node list lock, except in SLAB_RACE_REMOTE_LOCK,
+ *	which is passed without it; @slab is the slab the path works on.
  *	In the switch's window it runs in process context with the
  *	switch's mutex held, and @slab is NULL.
  *	Returns true once it has acted: the window then disarms itself.

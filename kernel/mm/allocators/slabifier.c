@@ -1418,9 +1418,12 @@ static struct mslab *sf_free_remote(struct sf_cache *sc, struct mslab *slab,
 		}
 		new = old;
 		new.inuse -= cnt;
-		if ((!new.inuse || !prior) && !old.frozen)
+		if ((!new.inuse || !prior) && !old.frozen) {
+			slab_race_window(SLAB_RACE_REMOTE_LOCK, &sc->c,
+					 mslab_folio(slab));
 			return sf_free_remote_locked(sc, slab, head, tail, cnt,
 						     checked, ip);
+		}
 		sf_set_fp(sc, tail, prior);
 		slab_race_window(SLAB_RACE_REMOTE_FREE, &sc->c,
 				 mslab_folio(slab));
@@ -1433,11 +1436,13 @@ static struct mslab *sf_free_remote(struct sf_cache *sc, struct mslab *slab,
  * slabifier_free_as_remote() - free an object as another CPU would
  * @c: the cache.
  * @obj: an allocated object of @c in a slab that is not this CPU's active
- *	one, and not the last object in use of a partial slab or the first
- *	freed of a full one: the free must not change the slab's list.
+ *	one, and not the last object in use of a partial slab: the free
+ *	must not leave a slab to discard.
  *
- * For race windows (slab_race.h): the lock-free remote free, without this
- * CPU's lock, which the path in the window may hold.
+ * For race windows (slab_race.h): the remote free, without this CPU's
+ * lock, which the path in the window may hold.  The first free into a
+ * full slab takes the node's list lock, which only SLAB_RACE_REMOTE_LOCK
+ * is passed without.
  *
  * Context: interrupts off.
  */
@@ -1448,8 +1453,10 @@ void slabifier_free_as_remote(struct slab_cache *c, void *obj)
 	union sf_counters cnt = sf_read_counters(slab);
 
 	lockdep_assert_irqs_disabled();
-	if (WARN_ON_ONCE(!cnt.frozen && (cnt.inuse <= 1 || !slab->freelist)))
+	if (WARN_ON_ONCE(!cnt.frozen && cnt.inuse <= 1))
 		return;
+	if (!cnt.frozen && !slab->freelist)
+		lockdep_assert_not_held(&sf_node_of(sc, slab)->list_lock);
 	WARN_ON_ONCE(sf_free_remote(sc, slab, obj, obj, 1, NULL, _RET_IP_));
 }
 EXPORT_SYMBOL_IF_KUNIT(slabifier_free_as_remote);
@@ -2224,18 +2231,24 @@ static unsigned long slabifier_shrink(struct slab_cache *c, slab_move_fn move,
  * tree nodes) keep the one-CPU figure: reclaim frees their objects here
  * and there, and a page goes back only when its whole slab is free.
  */
+unsigned int slabifier_calc_min_objects(unsigned int present,
+					unsigned int possible)
+{
+	unsigned int cpus = present <= 1 ? possible : present;
+
+	return 4 * (fls(cpus) + 1);
+}
+EXPORT_SYMBOL_IF_KUNIT(slabifier_calc_min_objects);
+
 static unsigned int sf_want_objects(slab_flags_t flags)
 {
-	unsigned int want = READ_ONCE(sf_min_objects), cpus = 1;
+	unsigned int want = READ_ONCE(sf_min_objects);
 
 	if (want)
 		return want;
-	if (!(flags & SLAB_RECLAIM_ACCOUNT)) {
-		cpus = num_present_cpus();
-		if (cpus <= 1)
-			cpus = nr_cpu_ids;
-	}
-	return 4 * (fls(cpus) + 1);
+	if (flags & SLAB_RECLAIM_ACCOUNT)
+		return slabifier_calc_min_objects(1, 1);
+	return slabifier_calc_min_objects(num_present_cpus(), nr_cpu_ids);
 }
 
 /* Choose the slab order for objects of @stride bytes (SLUB's heuristic). */

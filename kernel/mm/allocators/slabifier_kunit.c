@@ -13,6 +13,7 @@
 #include <linux/console.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/kmsg_dump.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/sched/task.h>
@@ -507,8 +508,28 @@ static void slabifier_freelist_hardened(struct kunit *test)
 }
 
 /*
+ * Make the next kmalloc() objects of @size bytes that this CPU hands out
+ * (the caller keeps the CPU) ones that held something: eight, written to
+ * and freed.
+ */
+static void dirty_kmalloc(struct kunit *test, size_t size)
+{
+	void *p[8];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = kmalloc(size, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		memset(p[i], 0xa5, size);
+	}
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		kfree(p[i]);
+}
+
+/*
  * A new slab hands its objects out in address order, or with
- * FREELIST_RANDOM in an order that is not; every object once either way.
+ * FREELIST_RANDOM in an order that is not; every object once either way,
+ * whatever the memory the order is kept in held before.
  */
 static void slabifier_freelist_random(struct kunit *test)
 {
@@ -519,6 +540,12 @@ static void slabifier_freelist_random(struct kunit *test)
 
 	n = stats(c).objs_per_slab;
 	KUNIT_ASSERT_GE(test, n, 8U);
+	KUNIT_ASSERT_EQ(test, slab_cache_destroy(c), 0);
+	/* The random order is made in memory that held something else */
+	migrate_disable();
+	dirty_kmalloc(test, n * sizeof(unsigned int));
+	c = mk(test, NULL, 64, NULL);
+	migrate_enable();
 	p = objarray(test, n);
 	seen = kunit_kcalloc(test, BITS_TO_LONGS(n), sizeof(long), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, seen);
@@ -545,6 +572,36 @@ static void slabifier_freelist_random(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, in_order, n - 1);
 	slab_cache_free_bulk(c, n, p);
 	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+}
+
+/*
+ * A destroyed cache gives back the memory it allocated for itself: made
+ * and destroyed 1024 times, caches whose random order takes a kilobyte
+ * or more each leave the slab memory as it was, give or take a quarter of
+ * what keeping the orders would take.
+ */
+static void slabifier_destroy_frees_metadata(struct kunit *test)
+{
+	unsigned long before, grown, leak;
+	struct slab_cache *c;
+	unsigned int i, n;
+
+	if (!IS_ENABLED(CONFIG_SLAB_FREELIST_RANDOM))
+		kunit_skip(test, "no random order to keep");
+	c = mk(test, NULL, 16, NULL);
+	n = stats(c).objs_per_slab;
+	KUNIT_ASSERT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_ASSERT_GE(test, n * sizeof(unsigned int), 1024UL);
+	leak = 1024UL * n * sizeof(unsigned int);
+
+	before = global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
+	for (i = 0; i < 1024; i++) {
+		c = mk(test, NULL, 16, NULL);
+		KUNIT_ASSERT_EQ(test, slab_cache_destroy(c), 0);
+	}
+	grown = global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
+	grown = grown > before ? (grown - before) << PAGE_SHIFT : 0;
+	KUNIT_EXPECT_LT(test, grown, leak / 4);
 }
 
 /*
@@ -1441,6 +1498,36 @@ static void slabifier_reports_outside_locks(struct kunit *test)
 }
 
 /*
+ * The slabifier's set-up at boot warns only when a workqueue or the CPU
+ * hotplug state could not be had; a test kernel has them all, so its log
+ * (what is left of it when the tests run) holds none of those warnings.
+ */
+static void slabifier_init_quiet(struct kunit *test)
+{
+	static const char * const warnings[] = {
+		"modslab: no flush workqueue",
+		"modslab: no flusher workqueue",
+		"modslab: no CPU hotplug state",
+	};
+	struct kmsg_dump_iter iter;
+	unsigned int i, lines = 0;
+	size_t len;
+	char *line;
+
+	line = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	kmsg_dump_rewind(&iter);
+	while (kmsg_dump_get_line(&iter, false, line, 1023, &len)) {
+		line[len] = '\0';
+		lines++;
+		for (i = 0; i < ARRAY_SIZE(warnings); i++)
+			KUNIT_EXPECT_NULL_MSG(test, strstr(line, warnings[i]),
+					      "%s", line);
+	}
+	KUNIT_EXPECT_GT(test, lines, 0U);
+}
+
+/*
  * One object per slab
  */
 
@@ -1455,6 +1542,21 @@ static void slabifier_min_partial_rule(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(64, 0, 512), 64U);
 	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(1, 0, 512), 2U);
 	KUNIT_EXPECT_EQ(test, slabifier_calc_min_partial(0, 3, 8), 0U);
+}
+
+/*
+ * Objects a slab should hold, by the CPUs: the present ones, or the
+ * possible ones while one is present; the shrinkers' caches count one.
+ */
+static void slabifier_min_objects_rule(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_objects(1, 1), 8U);
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_objects(1, 4), 16U);
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_objects(0, 8), 20U);
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_objects(2, 4), 12U);
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_objects(3, 64), 12U);
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_objects(4, 4), 16U);
+	KUNIT_EXPECT_EQ(test, slabifier_calc_min_objects(64, 64), 32U);
 }
 
 static void slabifier_single_object_slabs(struct kunit *test)
@@ -2227,6 +2329,80 @@ static void slabifier_shrink_moves_from_two(struct kunit *test)
 }
 
 /*
+ * Moves as move_cb() does and notes the slabs it moves from; its first
+ * call frees @freeing.
+ */
+struct move_more_ctx {
+	struct move_ctx	m;
+	void		**freeing;
+	unsigned int	nr_freeing;
+	struct folio	*from[8];
+	unsigned int	nr_from;
+};
+
+static enum slab_move_result move_more_cb(struct slab_cache *c, void *old,
+					  void *new, void *private)
+{
+	struct move_more_ctx *mm = private;
+	struct folio *folio = virt_to_folio(old);
+	unsigned int i;
+
+	for (i = 0; i < mm->nr_from && mm->from[i] != folio; i++)
+		;
+	if (i == mm->nr_from && i < ARRAY_SIZE(mm->from))
+		mm->from[mm->nr_from++] = folio;
+	for (i = 0; i < mm->nr_freeing; i++)
+		slab_cache_free(c, mm->freeing[i]);
+	mm->nr_freeing = 0;
+	return move_cb(c, old, new, &mm->m);
+}
+
+/*
+ * One shrink moves the objects of as many slabs as were sparse when it
+ * began.  Two are; the first move frees most of three full slabs, which
+ * makes them sparse too: they wait for the next shrink, so that a client
+ * that frees as it is asked to move cannot keep one shrink going.
+ */
+static void slabifier_shrink_moves_sparse_at_start(struct kunit *test)
+{
+	struct tpa *t = tpa_new(test);
+	struct slab_cache *c = mk(test, &t->pa, 256, NULL);
+	unsigned int i, per = stats(c).objs_per_slab, nr = 6 * per;
+	struct move_more_ctx mm = { .m.size = 256 };
+	void **p = objarray(test, nr);
+
+	mm.m.p = objarray(test, nr);
+	mm.freeing = objarray(test, nr);
+	/* Slab by slab: slab k holds p[k * per] to p[k * per + per - 1] */
+	migrate_disable();
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	migrate_enable();
+	/* Slabs 0 and 1 keep one object now, 2 to 4 after the first move */
+	for (i = 0; i < nr; i++) {
+		if (i < 2 * per && i % per)
+			slab_cache_free(c, p[i]);
+		else if (i < 5 * per && i % per)
+			mm.freeing[mm.nr_freeing++] = p[i];
+		else
+			mm.m.p[mm.m.nr++] = p[i];
+	}
+	KUNIT_ASSERT_EQ(test, stats(c).partial_slabs, 2UL);
+	slab_cache_shrink(c, move_more_cb, &mm);
+	KUNIT_EXPECT_EQ(test, mm.nr_freeing, 0U);
+	KUNIT_EXPECT_EQ(test, mm.nr_from, 2U);
+	KUNIT_EXPECT_EQ(test, mm.m.moved, 2U);
+	for (i = 0; i < mm.m.nr; i++)
+		slab_cache_free(c, mm.m.p[i]);
+	KUNIT_EXPECT_EQ(test, stats(c).double_frees, 0UL);
+	KUNIT_EXPECT_EQ(test, slab_cache_destroy(c), 0);
+	KUNIT_EXPECT_EQ(test, tpa_pages(t), 0);
+	page_allocator_put(&t->pa);
+}
+
+/*
  * Two CPUs: each thread allocates objects and hands them to the other,
  * which checks and frees them (remote frees), and both allocate and free
  * locally in between.
@@ -2497,6 +2673,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_freeptr_offset),
 	KUNIT_CASE(slabifier_freelist_hardened),
 	KUNIT_CASE(slabifier_freelist_random),
+	KUNIT_CASE(slabifier_destroy_frees_metadata),
 	KUNIT_CASE(slabifier_node_alloc),
 	KUNIT_CASE(slabifier_any_node_partial),
 	KUNIT_CASE(slabifier_deactivate_empty_discards),
@@ -2521,7 +2698,9 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_reports_outside_locks),
 	KUNIT_CASE(slabifier_bulk_batches_stay_compact),
 	KUNIT_CASE(slabifier_bulk_from_partial_slabs),
+	KUNIT_CASE(slabifier_init_quiet),
 	KUNIT_CASE(slabifier_min_partial_rule),
+	KUNIT_CASE(slabifier_min_objects_rule),
 	KUNIT_CASE(slabifier_single_object_slabs),
 	KUNIT_CASE(slabifier_gfp_atomic),
 	KUNIT_CASE(slabifier_hooks_per_slab),
@@ -2536,6 +2715,7 @@ static struct kunit_case slabifier_cases[] = {
 	KUNIT_CASE(slabifier_wrapped_cache),
 	KUNIT_CASE(slabifier_shrink_moves),
 	KUNIT_CASE(slabifier_shrink_moves_from_two),
+	KUNIT_CASE(slabifier_shrink_moves_sparse_at_start),
 	KUNIT_CASE_SLOW(slabifier_two_cpus),
 	KUNIT_CASE(slabifier_params),
 	KUNIT_CASE(slabifier_cpu_dead),
