@@ -369,7 +369,7 @@ static void alloc_all(struct kunit *test, struct kmem_cache *s, void **objs)
 static void backing_switch_debug_live(struct kunit *test)
 {
 	void **a, **b, **c;
-	struct slab_cache *dc, *first;
+	struct slab_cache *dc, *first, *sw;
 	struct kmem_cache *s;
 	enum slab_debug_error e;
 	unsigned int i;
@@ -408,12 +408,14 @@ static void backing_switch_debug_live(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, describe(test, s),
 			   "debug(FZP) -> slabifier -> buddy");
 
-	/* Debug off again: a third chain */
+	/* Debug off again: the first chain serves again */
 	KUNIT_ASSERT_EQ(test, kmem_cache_set_backing(s, "none"), 0);
 	KUNIT_EXPECT_STREQ(test, describe(test, s), "slabifier -> buddy");
 	alloc_all(test, s, c);
 	fill(c, SW_OBJS, 0xcc);
-	KUNIT_EXPECT_EQ(test, slab_switch_nr_chains(s->cache), 3U);
+	KUNIT_EXPECT_EQ(test, slab_switch_nr_chains(s->cache), 2U);
+	KUNIT_EXPECT_PTR_EQ(test, slab_switch_chain_of(s->cache, c[0]), first);
+	KUNIT_EXPECT_PTR_EQ(test, slab_switch_current(s->cache), first);
 
 	/* Every object kept its contents; free them in a mixed order */
 	KUNIT_EXPECT_TRUE(test, intact(a, SW_OBJS, 0xaa));
@@ -431,12 +433,83 @@ static void backing_switch_debug_live(struct kunit *test)
 
 	/* The debug chain still has an object: it stays */
 	slab_switch_reap(s->cache);
-	KUNIT_EXPECT_EQ(test, slab_switch_nr_chains(s->cache), 3U);
-	/* Its last object back, it goes; the first chain stays, empty */
-	kmem_cache_free(s, b[7]);
-	slab_switch_reap(s->cache);
 	KUNIT_EXPECT_EQ(test, slab_switch_nr_chains(s->cache), 2U);
+	/*
+	 * Its last object back, it goes, and the switch with it: the cache
+	 * is on its first chain alone, as before the switch.
+	 */
+	sw = s->cache;
+	kmem_cache_free(s, b[7]);
+	slab_switch_reap(sw);
+	KUNIT_EXPECT_FALSE(test, slab_switch_active(s->cache));
+	KUNIT_EXPECT_PTR_EQ(test, s->cache, first);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(s->switched));
+	KUNIT_EXPECT_TRUE(test, s->flags & SLAB_NO_MERGE);
+	KUNIT_EXPECT_STREQ(test, describe(test, s), "slabifier -> buddy");
 	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
+}
+
+static void undo_ctor(void *obj)
+{
+	memset(obj, 0x5a, BK_SIZE);
+}
+
+/*
+ * A switch undone is no switch: the cache is back on its first chain alone
+ * once the debug chain's objects are home, mergeable again, and switches
+ * again (the switch kept aside is taken back); asked for what it has, a
+ * cache is not switched at all.  A cache created with debugging has no
+ * first chain to go back to: "none" is a new chain there.
+ */
+static void backing_switch_undone(struct kunit *test)
+{
+	struct slab_cache *first, *sw;
+	struct kmem_cache *s, *d;
+	unsigned int round;
+	void *a, *b;
+
+	if (IS_ENABLED(CONFIG_KASAN))
+		kunit_skip(test, "chains do not change at run time with KASAN");
+	/* A constructor keeps it apart from other caches, not its flags */
+	s = kmem_cache_create("backing-kunit-undo", BK_SIZE, 0, 0, undo_ctor);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	first = s->cache;
+	KUNIT_EXPECT_EQ(test, kmem_cache_set_backing(s, "none"), 0);
+	KUNIT_EXPECT_PTR_EQ(test, s->cache, first);
+	KUNIT_EXPECT_FALSE(test, s->flags & SLAB_NO_MERGE);
+
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	for (round = 0; round < 2; round++) {
+		KUNIT_ASSERT_EQ(test, kmem_cache_set_backing(s, "debug(F)"), 0);
+		KUNIT_EXPECT_TRUE(test, slab_switch_active(s->cache));
+		KUNIT_EXPECT_TRUE(test, s->flags & SLAB_NO_MERGE);
+		b = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, b);
+		KUNIT_ASSERT_EQ(test, kmem_cache_set_backing(s, "none"), 0);
+		/* The debug chain has an object: the switch stays */
+		sw = s->cache;
+		slab_switch_reap(sw);
+		KUNIT_EXPECT_PTR_EQ(test, s->cache, sw);
+		/* The reaper may take it out from here on: @sw stays valid */
+		kmem_cache_free(s, b);
+		slab_switch_reap(sw);
+		KUNIT_EXPECT_PTR_EQ(test, s->cache, first);
+		KUNIT_EXPECT_FALSE(test, READ_ONCE(s->switched));
+		KUNIT_EXPECT_FALSE(test, s->flags & SLAB_NO_MERGE);
+	}
+	kmem_cache_free(s, a);
+	kmem_cache_destroy(s);
+
+	d = kmem_cache_create("backing-kunit-undo-red", BK_SIZE, 0,
+			      SLAB_NO_MERGE | SLAB_RED_ZONE, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	first = d->cache;
+	KUNIT_ASSERT_EQ(test, kmem_cache_set_backing(d, "none"), 0);
+	slab_switch_reap(d->cache);
+	KUNIT_EXPECT_TRUE(test, slab_switch_active(d->cache));
+	KUNIT_EXPECT_PTR_NE(test, slab_switch_current(d->cache), first);
+	kmem_cache_destroy(d);
 }
 
 /*
@@ -665,6 +738,7 @@ static void backing_switch_under_load(struct kunit *test)
 	};
 	struct task_struct *t[2];
 	struct sw_worker w[2];
+	struct slab_cache *c;
 	struct kmem_cache *s;
 	unsigned int i;
 
@@ -689,9 +763,14 @@ static void backing_switch_under_load(struct kunit *test)
 		KUNIT_EXPECT_FALSE(test, w[i].bad);
 		KUNIT_EXPECT_GT(test, w[i].rounds, 0UL);
 	}
-	/* All objects are back: only the current and the first chain remain */
-	slab_switch_reap(s->cache);
-	KUNIT_EXPECT_EQ(test, slab_switch_nr_chains(s->cache), 2U);
+	/*
+	 * All objects are back and the last switch asked for the first chain:
+	 * the switch is taken out (the reaper may have done it already).
+	 */
+	c = READ_ONCE(s->cache);
+	if (slab_switch_active(c))
+		slab_switch_reap(c);
+	KUNIT_EXPECT_FALSE(test, slab_switch_active(s->cache));
 	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
 }
 
@@ -744,6 +823,7 @@ static struct kunit_case backing_cases[] = {
 	KUNIT_CASE(backing_switch_keeps_reserve_order),
 	KUNIT_CASE(backing_switch_debug_live),
 	KUNIT_CASE(backing_switch_catches_overwrite),
+	KUNIT_CASE(backing_switch_undone),
 	KUNIT_CASE(backing_switch_obj_index),
 	KUNIT_CASE(backing_switch_poisons_whole_object),
 	KUNIT_CASE(backing_switch_ksize),

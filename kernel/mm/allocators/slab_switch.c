@@ -41,6 +41,16 @@
  *    slabs back as its objects come home, but it is destroyed only with
  *    the cache.
  *
+ * Undoing a switch.  Asked for the chain the cache was created with (no
+ * debug layer, the same page-level layers), the switch makes the first
+ * chain current again instead of building a new one.  Once the retired
+ * chains are destroyed every object in use is the first chain's, and the
+ * reaper takes the switch out: s->cache is the first chain again, and the
+ * cache's allocations and frees cost what they cost before the switch.
+ * The switch itself is kept aside, unused, until the cache is released or
+ * switched again: an allocation or a free that read s->cache before may
+ * still be inside it, and it still leads them to the first chain.
+ *
  * Only the debug layer changes at run time, and an rcu layer can be added:
  * page-level derivers decide what memory objects live in (dma, node) and
  * when it goes back (rcu), which users of a cache rely on from its
@@ -106,6 +116,8 @@ struct sw_chain {
  * @interval: how long @reap waits before it looks again: a second after a
  *	change, twice as long each time it found nothing to do, up to a
  *	minute.
+ * @no_merge: the cache had SLAB_NO_MERGE before it was switched.
+ * @aside: link in sw_aside while the switch is taken out.
  */
 struct slab_switch {
 	struct slab_cache		c;
@@ -117,7 +129,13 @@ struct slab_switch {
 	struct list_head		old;
 	struct delayed_work		reap;
 	unsigned long			interval;
+	bool				no_merge;
+	struct list_head		aside;
 };
+
+/* Switches taken out of their caches, kept until the cache is released */
+static LIST_HEAD(sw_aside);
+static DEFINE_SPINLOCK(sw_aside_lock);
 
 static const struct slab_allocator_ops sw_ops;
 
@@ -389,9 +407,16 @@ static void sw_allocs_done(struct percpu_ref *ref)
 
 static void sw_chain_free(struct sw_chain *ch)
 {
-	if (!ch->first)
-		percpu_ref_exit(&ch->allocs);
+	percpu_ref_exit(&ch->allocs);
 	kfree(ch);
+}
+
+/* Free a switch that was never published, or that is out for good */
+static void sw_discard(struct slab_switch *sw)
+{
+	sw_chain_free(sw->first);
+	xa_destroy(&sw->slabs);
+	kfree(sw);
 }
 
 /*
@@ -408,10 +433,61 @@ static bool sw_chain_empty(struct sw_chain *ch)
 	return !st.num_slabs || st.active_objs == slab_debug_held(ch->c);
 }
 
+static bool sw_cache_alive(struct kmem_cache *s);
+
+/*
+ * Take the switch out of its cache, which is alive: the first chain is
+ * current and holds every object in use.  Context: slab_mutex and
+ * @sw->lock held.
+ */
+static void sw_take_out(struct slab_switch *sw)
+{
+	struct kmem_cache *s = sw->s;
+
+	/* Pairs with the acquire of obj_to_index() and the sysfs readers */
+	smp_store_release(&s->cache, sw->first->c);
+	WRITE_ONCE(s->switched, false);
+	if (!sw->no_merge)
+		WRITE_ONCE(s->flags, s->flags & ~SLAB_NO_MERGE);
+	spin_lock(&sw_aside_lock);
+	list_add(&sw->aside, &sw_aside);
+	spin_unlock(&sw_aside_lock);
+}
+
+/*
+ * Take the switch out if it is still its cache's, the cache is alive, and
+ * the first chain is current with nothing else left.  Context: slab_mutex
+ * and @sw->lock held.
+ */
+static void sw_take_out_alive(struct slab_switch *sw)
+{
+	if (sw->s->cache == &sw->c && sw_cache_alive(sw->s) &&
+	    sw_cur(sw) == sw->first && list_empty(&sw->old))
+		sw_take_out(sw);
+}
+
+/* The switch @s was taken out of, now off the aside list, or NULL */
+static struct slab_switch *sw_take_back(struct kmem_cache *s)
+{
+	struct slab_switch *sw;
+
+	spin_lock(&sw_aside_lock);
+	list_for_each_entry(sw, &sw_aside, aside) {
+		if (sw->s == s) {
+			list_del(&sw->aside);
+			spin_unlock(&sw_aside_lock);
+			return sw;
+		}
+	}
+	spin_unlock(&sw_aside_lock);
+	return NULL;
+}
+
 /*
  * Destroy the retired chains that hold no object any more; look at the
  * others again after &slab_switch.interval.  The first chain is only
- * emptied.
+ * emptied.  With the first chain current and nothing else left, take the
+ * switch out.
  */
 static void sw_reap(struct work_struct *work)
 {
@@ -446,6 +522,15 @@ static void sw_reap(struct work_struct *work)
 				continue;
 			}
 			sw_chain_free(ch);
+		}
+	}
+	if (sw_cur(sw) == sw->first && list_empty(&sw->old)) {
+		/* slab_mutex is taken before sw->lock: try, or look again */
+		if (mutex_trylock(&slab_mutex)) {
+			sw_take_out_alive(sw);
+			mutex_unlock(&slab_mutex);
+		} else {
+			queue_delayed_work(system_unbound_wq, &sw->reap, HZ);
 		}
 	}
 	if (!list_empty(&sw->old)) {
@@ -491,7 +576,8 @@ static bool sw_busy(struct slab_switch *sw)
 	bool busy;
 
 	busy = !sw_chain_empty(sw_cur(sw)) ||
-	       (!sw->first->list.next && !sw_chain_empty(sw->first));
+	       (!sw->first->list.next && sw->first != sw_cur(sw) &&
+		!sw_chain_empty(sw->first));
 	list_for_each_entry(ch, &sw->old, list)
 		busy |= !sw_chain_empty(ch);
 	return busy;
@@ -527,7 +613,7 @@ static int sw_destroy(struct slab_cache *c)
 
 	mutex_lock(&sw->lock);
 	cur = sw_cur(sw);
-	first_off = !sw->first->list.next;
+	first_off = !sw->first->list.next && sw->first != cur;
 	if (sw_busy(sw)) {
 		/* Keep everything, so that late frees still find their chain. */
 		mutex_unlock(&sw->lock);
@@ -571,10 +657,28 @@ static const struct slab_allocator_ops sw_ops = {
 };
 
 /**
- * slab_switch_reap() - destroy the retired chains that are empty, now
- * @c: the switch's handle.
+ * slab_switch_release() - free what is left of a switch taken out of a cache
+ * @s: a cache being released, whose chain is destroyed.
  *
- * What the work item does a second after a change, without the wait.
+ * Context: process context, may sleep.
+ */
+void slab_switch_release(struct kmem_cache *s)
+{
+	struct slab_switch *sw = sw_take_back(s);
+
+	if (!sw)
+		return;
+	cancel_delayed_work_sync(&sw->reap);
+	sw_discard(sw);
+}
+
+/**
+ * slab_switch_reap() - destroy the retired chains that are empty, now
+ * @c: the switch's handle, as read from the cache's ->cache (it stays valid
+ *	once the switch is taken out).
+ *
+ * What the work item does a second after a change, without the wait,
+ * taking the switch out if that is due.
  *
  * Context: process context, may sleep.
  */
@@ -586,6 +690,12 @@ void slab_switch_reap(struct slab_cache *c)
 	rcu_barrier();
 	mod_delayed_work(system_unbound_wq, &sw->reap, 0);
 	flush_delayed_work(&sw->reap);
+	/* The work only tries slab_mutex: what it may have left undone */
+	mutex_lock(&slab_mutex);
+	mutex_lock(&sw->lock);
+	sw_take_out_alive(sw);
+	mutex_unlock(&sw->lock);
+	mutex_unlock(&slab_mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(slab_switch_reap);
 
@@ -606,7 +716,7 @@ unsigned int slab_switch_nr_chains(struct slab_cache *c)
 	mutex_lock(&sw->lock);
 	list_for_each_entry(ch, &sw->old, list)
 		n++;
-	if (!sw->first->list.next)
+	if (!sw->first->list.next && sw->first != sw_cur(sw))
 		n++;
 	mutex_unlock(&sw->lock);
 	return n;
@@ -705,7 +815,9 @@ static struct slab_switch *sw_install(struct kmem_cache *s)
 
 	sw = kzalloc(sizeof(*sw), GFP_KERNEL);
 	first = kzalloc(sizeof(*first), GFP_KERNEL);
-	if (!sw || !first) {
+	/* Counted while current again after an undo (sw_take_out()) */
+	if (!sw || !first ||
+	    percpu_ref_init(&first->allocs, sw_allocs_done, 0, GFP_KERNEL)) {
 		kfree(sw);
 		kfree(first);
 		return NULL;
@@ -714,6 +826,7 @@ static struct slab_switch *sw_install(struct kmem_cache *s)
 	first->sw = sw;
 	first->first = true;
 	sw->s = s;
+	sw->no_merge = s->flags & SLAB_NO_MERGE;
 	sw->first = first;
 	RCU_INIT_POINTER(sw->cur, first);
 	xa_init_flags(&sw->slabs, XA_FLAGS_LOCK_IRQ);
@@ -728,50 +841,116 @@ static struct slab_switch *sw_install(struct kmem_cache *s)
 	return sw;
 }
 
+/* Does a layer of the chain under @c debug? */
+static bool sw_chain_debugs(struct slab_cache *c)
+{
+	struct slab_allocator *sa;
+
+	for (sa = c->allocator; sa; sa = sa->base) {
+		if (sa->traits & SLAB_ALLOCATOR_DEBUG)
+			return true;
+	}
+	return false;
+}
+
 /*
- * The first chain's allocations are not counted (see the top of the file):
- * it never is current again, and sw_install() leaves it current until the
- * first sw_retire().
+ * Is the first chain what a switch to @debug, with an rcu layer if @rcu,
+ * asks for: no debug layer, and an rcu layer exactly when one is asked for
+ * or the current chain has one (an rcu layer is never taken away)?
+ * Context: @sw->lock held.
+ */
+static bool sw_first_fits(struct slab_switch *sw, unsigned int debug,
+			  bool rcu)
+{
+	struct slab_cache *first = sw->first->c;
+
+	if (debug || sw_chain_debugs(first))
+		return false;
+	rcu |= sw_cur(sw)->c->page_allocator->traits & PAGE_ALLOCATOR_RCU;
+	return rcu == !!(first->page_allocator->traits & PAGE_ALLOCATOR_RCU);
+}
+
+/*
+ * Publish @sw, which is not yet the cache's, with the chain @next
+ * current.  The first chain's allocations before are not counted (see
+ * the top of the file).  Context: slab_mutex and @sw->lock held.
+ */
+static void sw_publish(struct slab_switch *sw, struct sw_chain *next)
+{
+	struct kmem_cache *s = sw->s;
+
+	rcu_assign_pointer(sw->cur, next);
+	/*
+	 * Before any slab of another stride exists: obj_to_index().
+	 * Readers that see it still find the plain chain in s->cache
+	 * until the release below, and must look (one acquire load).
+	 */
+	WRITE_ONCE(s->switched, true);
+	slab_race_window(SLAB_RACE_SWITCH_PUBLISH, s->cache, NULL);
+	/* From here on allocations and frees go through the switch. */
+	smp_store_release(&s->cache, &sw->c);
+	list_add_tail(&sw->first->list, &sw->old);
+	sw->interval = HZ;
+	mod_delayed_work(system_unbound_wq, &sw->reap, HZ);
+}
+
+/*
+ * Switch @s to a chain with @debug (0: none), with an rcu layer if @rcu.
+ * The first chain, when it is what is asked for, rather than a new one.
+ * Context: slab_mutex held.
  */
 static int sw_set(struct kmem_cache *s, unsigned int debug, bool rcu)
 {
 	struct slab_switch *sw;
 	struct sw_chain *next;
+	bool aside = false;
 
-	if (!slab_switch_active(s->cache)) {
-		sw = sw_install(s);
+	if (slab_switch_active(s->cache)) {
+		sw = to_sw(s->cache);
+	} else {
+		sw = sw_take_back(s);
+		aside = sw;
+		if (!sw)
+			sw = sw_install(s);
 		if (!sw)
 			return -ENOMEM;
-		mutex_lock(&sw->lock);
+	}
+	mutex_lock(&sw->lock);
+	if (sw_first_fits(sw, debug, rcu)) {
+		next = sw->first;
+	} else {
 		next = sw_make_chain(sw, debug, rcu);
-		if (IS_ERR(next)) {
-			mutex_unlock(&sw->lock);
-			kfree(sw->first);
-			kfree(sw);
-			return PTR_ERR(next);
+		if (IS_ERR(next))
+			goto out;
+	}
+	if (next == sw_cur(sw)) {
+		/* Asked for what it has: nothing changes, nothing is made */
+		next = NULL;
+	} else if (slab_switch_active(s->cache)) {
+		if (next == sw->first) {
+			/* Current again: off the retired ones (if it was) */
+			if (next->list.next)
+				list_del(&next->list);
+			next->list.next = NULL;
 		}
-		rcu_assign_pointer(sw->cur, next);
-		/*
-		 * Before any slab of another stride exists: obj_to_index().
-		 * Readers that see it still find the plain chain in s->cache
-		 * until the release below, and must look (one acquire load).
-		 */
-		WRITE_ONCE(s->switched, true);
-		slab_race_window(SLAB_RACE_SWITCH_PUBLISH, s->cache, NULL);
-		/* From here on allocations and frees go through the switch. */
-		smp_store_release(&s->cache, &sw->c);
-		list_add_tail(&sw->first->list, &sw->old);
-		sw->interval = HZ;
-		mod_delayed_work(system_unbound_wq, &sw->reap, HZ);
+		sw_retire(sw, next);
+		next = NULL;
+	} else {
+		sw_publish(sw, next);
 		mutex_unlock(&sw->lock);
 		return 0;
 	}
-	sw = to_sw(s->cache);
-	mutex_lock(&sw->lock);
-	next = sw_make_chain(sw, debug, rcu);
-	if (!IS_ERR(next))
-		sw_retire(sw, next);
+out:
 	mutex_unlock(&sw->lock);
+	if (!slab_switch_active(s->cache)) {
+		if (aside) {
+			spin_lock(&sw_aside_lock);
+			list_add(&sw->aside, &sw_aside);
+			spin_unlock(&sw_aside_lock);
+		} else {
+			sw_discard(sw);
+		}
+	}
 	return PTR_ERR_OR_ZERO(next);
 }
 
@@ -798,7 +977,11 @@ static bool sw_cache_alive(struct kmem_cache *s)
  *
  * New objects come from the new chain at once; objects allocated before go
  * back to the chain that made them, which is destroyed once they are all
- * back.  The cache is never merged with another one afterwards; the
+ * back.  Asked for the chain the cache was created with (typically "none"
+ * after a "debug"), the cache goes back to that chain, and once the other
+ * chains are gone it is as if it had never been switched: the same fast
+ * path, mergeable again if it was.  Until then it is never merged with
+ * another one; the
  * caches merged into it before are switched with it (they are one cache),
  * and the new chain keeps the alignment each of them asked for.  Its
  * SLAB_* flags stay those it was created with, but for SLAB_POISON, which
@@ -845,7 +1028,7 @@ int kmem_cache_set_backing(struct kmem_cache *s, const char *spec)
 		 * merging (and, through s->switched, ksize() offers no byte
 		 * past the object, where a debug chain has its red zone).
 		 */
-		if (!err)
+		if (!err && slab_switch_active(s->cache))
 			WRITE_ONCE(s->flags,
 				   (s->flags | SLAB_NO_MERGE) & ~SLAB_POISON);
 	}

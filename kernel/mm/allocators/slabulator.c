@@ -574,6 +574,7 @@ int __kmem_cache_shutdown(struct kmem_cache *s)
 void __kmem_cache_release(struct kmem_cache *s)
 {
 	slab_cache_destroy(s->cache);
+	slab_switch_release(s);
 	cache_random_seq_destroy(s);
 }
 

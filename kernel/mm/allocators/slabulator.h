@@ -109,6 +109,7 @@ bool slab_switch_empty(struct slab_cache *c);
 struct slab_cache *slab_switch_current(struct slab_cache *c);
 struct slab_cache *slab_switch_chain_of(struct slab_cache *c, const void *obj);
 int slab_switch_describe(struct slab_cache *c, char *buf, size_t len);
+void slab_switch_release(struct kmem_cache *s);
 void slab_switch_reap(struct slab_cache *c);
 unsigned int slab_switch_nr_chains(struct slab_cache *c);
 slab_flags_t slab_debug_flags_for(slab_flags_t flags, const char *name);
