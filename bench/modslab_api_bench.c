@@ -18,6 +18,13 @@
  *	remote_free		kmem_cache_free() on one CPU of objects another
  *				CPU allocated, untimed, before it went idle
  *	kfree_rcu		kfree_rcu() calls (the call only)
+ *	switch_*		MODSLAB: the cache_alloc_free pair of one cache
+ *				(switch_before), after a run-time switch to a
+ *				debug chain (switch_debug), back to "none"
+ *				(switch_none: the first chain again, through
+ *				the switch), and once the switch is taken out
+ *				(switch_back, after 3 s: the reaper takes it
+ *				out when the debug chain is gone)
  *
  * tests= names the measurements to run (all by default; "none" runs none,
  * for a baseline of what loading the module costs).
@@ -34,12 +41,16 @@
 
 #include <linux/completion.h>
 #include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#ifdef CONFIG_MODSLAB
+#include <linux/slab_backing.h>
+#endif
 #include <linux/string.h>
 #include <linux/timex.h>
 #include <linux/vmalloc.h>
@@ -348,6 +359,47 @@ static void api_size(unsigned int size, void **p, int other)
 	kmem_cache_destroy(s);
 }
 
+#ifdef CONFIG_MODSLAB
+/* The switch_* measurements (see the top); all or none of them */
+static void api_switch(unsigned int size)
+{
+	static const char * const specs[] = { "debug", "none" };
+	struct kmem_cache *s;
+	unsigned int rep, i;
+
+	if (!api_wanted("switch"))
+		return;
+	/* Its own cache: a switch of a merged one switches its aliases */
+	s = kmem_cache_create("api-bench-switch", size, 0, SLAB_NO_MERGE, NULL);
+	if (!s) {
+		pr_err("size=%u: no cache\n", size);
+		return;
+	}
+	for (rep = 0; rep < reps; rep++)
+		api_print("switch_before", size, rep, ops,
+			  api_cache_alloc_free(s));
+	for (i = 0; i < ARRAY_SIZE(specs); i++) {
+		if (kmem_cache_set_backing(s, specs[i])) {
+			pr_err("size=%u: no switch to %s\n", size, specs[i]);
+			goto out;
+		}
+		for (rep = 0; rep < reps; rep++)
+			api_print(i ? "switch_none" : "switch_debug", size, rep,
+				  ops, api_cache_alloc_free(s));
+	}
+	msleep(3000);
+	for (rep = 0; rep < reps; rep++)
+		api_print("switch_back", size, rep, ops,
+			  api_cache_alloc_free(s));
+out:
+	kmem_cache_destroy(s);
+}
+#else
+static void api_switch(unsigned int size)
+{
+}
+#endif
+
 static int __init api_init(void)
 {
 	int other = -1, cpu, i;
@@ -370,8 +422,10 @@ static int __init api_init(void)
 	}
 	pr_info("start cpus=%u ops=%u n=%u reps=%u\n", num_online_cpus(), ops,
 		n, reps);
-	for (i = 0; i < nr_sizes; i++)
+	for (i = 0; i < nr_sizes; i++) {
 		api_size(sizes[i], p, other);
+		api_switch(sizes[i]);
+	}
 	migrate_enable();
 	vfree(p);
 	pr_info("done\n");

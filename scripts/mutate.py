@@ -73,6 +73,9 @@ import time
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SRC = 'kernel/mm/allocators'
 EQUIVALENT = 'tools/testing/modslab/mutants-equivalent.txt'
+# Survivors that no test of these stages can kill, and why (still counted
+# as survived): the same format as EQUIVALENT.
+UNKILLED = 'tools/testing/modslab/mutants-unkilled.txt'
 
 # The files, in report order, and how a mutant of each is tested: the
 # KUnit configuration (configs/kunit-NAME.config) whose suites exercise
@@ -493,7 +496,8 @@ def file_list(arg):
 
 
 def load_equivalent(path=None):
-    """{id: (where, reason)} from the equivalent mutants file."""
+    """{id: (where, operator, reason)} from the equivalent mutants file
+    (or another file of its format)."""
     path = path or os.path.join(TOP, EQUIVALENT)
     eq = {}
     if not os.path.exists(path):
@@ -1239,10 +1243,12 @@ def cmd_report(args):
     if meta.get('fuzz_disabled'):
         md += ['', '**The fuzz path was off**: %s; every mutant ran under '
                'UML.' % meta['fuzz_disabled']]
+    unkilled = load_equivalent(os.path.join(TOP, UNKILLED))
     md += ['', '## Survivors', '',
            'No test noticed these changes: each is a test to write (or, '
            'if the change cannot alter behaviour, an entry for %s, with '
-           'the reason).' % EQUIVALENT]
+           'the reason).  Those no test of these stages can reach say why '
+           '(%s).' % (EQUIVALENT, UNKILLED)]
     for name in rows:
         sv = per_file[name]['survivors']
         if not sv:
@@ -1253,6 +1259,8 @@ def cmd_report(args):
                                              r['id']))
             md += ['', '  ```diff'] + ['  ' + l for l in r['diff']] + \
                 ['  ```', '']
+            if r['id'] in unkilled:
+                md += ['  Not killed here: ' + unkilled[r['id']][2], '']
     md += ['', '## Killed, did not build, equivalent', '',
            '| mutant | operator | status | by | reason |',
            '| --- | --- | --- | --- | --- |']

@@ -8,8 +8,7 @@
  * to 8192 bytes in powers of two, plus 96 and 192, for each kmalloc type.
  * Requests above KMALLOC_MAX_CACHE_SIZE go to the page allocator as
  * compound pages; kfree() tells them from slab objects by the slab page
- * type.  A zero-size request gets ZERO_SIZE_PTR and, once, a message
- * naming the caller.
+ * type.  A zero-size request gets ZERO_SIZE_PTR.
  *
  * DMA caches are made on the first __GFP_DMA request of each size, since
  * most systems never need them.  A request that may not sleep cannot make
@@ -37,12 +36,6 @@
 #include "slab_hooks.h"
 #include "slabulator.h"
 #include "slabulator_objects.h"
-
-static void kmalloc_zero_size(unsigned long caller)
-{
-	pr_warn_once("kmalloc of 0 bytes from %pS: returning ZERO_SIZE_PTR\n",
-		     (void *)caller);
-}
 
 static void *kmalloc_large_node(size_t size, gfp_t flags, int node)
 {
@@ -364,10 +357,9 @@ static __always_inline void *kmalloc_node_caller(size_t size, kmem_buckets *b,
 			      flags, node);
 		return ret;
 	}
-	if (unlikely(!size)) {
-		kmalloc_zero_size(caller);
+	/* A valid request, as under SLUB: nothing to allocate, nothing said */
+	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	}
 	s = kmalloc_cache_for(size, b, flags, caller);
 	if (unlikely(!s) && slab_state < UP && !(flags & __GFP_DMA)) {
 		/*

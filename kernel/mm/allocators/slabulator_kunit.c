@@ -10,6 +10,7 @@
 #include <linux/allocator_derive.h>
 #include <linux/cpu.h>
 #include <linux/kfence.h>
+#include <linux/kmsg_dump.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/slab.h>
@@ -199,6 +200,43 @@ static void kmalloc_large_pass_through(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_TRUE(test, folio_test_slab(virt_to_folio(p)));
 	kfree(p);
+}
+
+/* Lines of the kernel log (what is left of it) that hold @text */
+static unsigned int log_lines_with(struct kunit *test, const char *text)
+{
+	char *line = kunit_kmalloc(test, 1024, GFP_KERNEL);
+	struct kmsg_dump_iter iter;
+	unsigned int n = 0;
+	size_t len;
+
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	kmsg_dump_rewind(&iter);
+	while (kmsg_dump_get_line(&iter, false, line, 1023, &len)) {
+		line[len] = '\0';
+		n += !!strstr(line, text);
+	}
+	kunit_kfree(test, line);
+	return n;
+}
+
+/*
+ * Flags no slab allocation may ask for are taken off a kmalloc() served
+ * with whole pages too, with one message (kmalloc_fix_flags(), as under
+ * SLUB).
+ */
+static void kmalloc_large_fixes_flags(struct kunit *test)
+{
+	const char *fixed = "Fixing up to gfp";
+	size_t size = KMALLOC_MAX_CACHE_SIZE + 1;
+	unsigned int before = log_lines_with(test, fixed);
+	void *p;
+
+	OPTIMIZER_HIDE_VAR(size);
+	p = kmalloc(size, GFP_KERNEL | __GFP_DMA32);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kfree(p);
+	KUNIT_EXPECT_EQ(test, log_lines_with(test, fixed), before + 1);
 }
 
 /* NR_SLAB_UNRECLAIMABLE_B of node @nid in pages, with the CPUs' deltas. */
@@ -1150,6 +1188,7 @@ static struct kunit_case slabulator_cases[] = {
 	KUNIT_CASE(kmalloc_random_copies),
 	KUNIT_CASE(kmalloc_caches_metadata_packed),
 	KUNIT_CASE(kmalloc_zero_and_null),
+	KUNIT_CASE(kmalloc_large_fixes_flags),
 	KUNIT_CASE(kmalloc_large_pass_through),
 	KUNIT_CASE(kmalloc_large_counted),
 	KUNIT_CASE(kmalloc_boot_owns_blocks),
