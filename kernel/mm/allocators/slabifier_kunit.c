@@ -2270,6 +2270,25 @@ static void slabifier_shrink_moves(struct kunit *test)
 }
 
 /*
+ * @nr objects of a new cache @c, allocated on one CPU: slab by slab, slab
+ * k holds p[k * per] to p[k * per + per - 1].
+ */
+static void **alloc_slab_by_slab(struct kunit *test, struct slab_cache *c,
+				 unsigned int nr)
+{
+	void **p = objarray(test, nr);
+	unsigned int i;
+
+	migrate_disable();
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	migrate_enable();
+	return p;
+}
+
+/*
  * Moving the objects out of sparse slabs is worth it from two of them on:
  * with one sparse slab (one object in use) beside a half-used and a full
  * one, nothing moves; with two, both are emptied into the half-used one.
@@ -2284,16 +2303,9 @@ static void slabifier_shrink_moves_from_two(struct kunit *test)
 		unsigned int per = stats(c).objs_per_slab;
 		unsigned int nr = (sparse + 2) * per;
 		struct move_ctx m = { .size = 256 };
-		void **p = objarray(test, nr);
+		void **p = alloc_slab_by_slab(test, c, nr);
 
 		m.p = objarray(test, nr);
-		/* Slab by slab: slab k holds p[k * per] to p[k * per + per - 1] */
-		migrate_disable();
-		for (i = 0; i < nr; i++) {
-			p[i] = slab_cache_alloc(c, GFP_KERNEL);
-			KUNIT_ASSERT_NOT_NULL(test, p[i]);
-		}
-		migrate_enable();
 		for (i = 0; i < nr; i++) {
 			if ((i < sparse * per && i % per) ||
 			    (i / per == sparse && i % 2))
@@ -2360,17 +2372,10 @@ static void slabifier_shrink_moves_sparse_at_start(struct kunit *test)
 	struct slab_cache *c = mk(test, &t->pa, 256, NULL);
 	unsigned int i, per = stats(c).objs_per_slab, nr = 6 * per;
 	struct move_more_ctx mm = { .m.size = 256 };
-	void **p = objarray(test, nr);
+	void **p = alloc_slab_by_slab(test, c, nr);
 
 	mm.m.p = objarray(test, nr);
 	mm.freeing = objarray(test, nr);
-	/* Slab by slab: slab k holds p[k * per] to p[k * per + per - 1] */
-	migrate_disable();
-	for (i = 0; i < nr; i++) {
-		p[i] = slab_cache_alloc(c, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, p[i]);
-	}
-	migrate_enable();
 	/* Slabs 0 and 1 keep one object now, 2 to 4 after the first move */
 	for (i = 0; i < nr; i++) {
 		if (i < 2 * per && i % per)
