@@ -86,6 +86,8 @@ typedef struct { long counter; } atomic_long_t;
 #define __percpu
 #define __rcu
 #define __iomem
+#define __acquires(x)
+#define __releases(x)
 #define __user
 #define __init
 #define __exit
