@@ -955,8 +955,8 @@ def cmd_run(args):
     retested = 0
     if args.retest:
         # The last run's survivors, again, against the tests as they are
-        # now; one whose line changed since is no mutant any more and
-        # keeps its result.
+        # now; one whose line changed since is no mutant any more (the
+        # report leaves it out).
         again = set(i for i, r in done.items() if r['status'] == 'survived')
         for name in files:
             chosen[name] = [m for m in mutants_of(name, read_source(name))
@@ -1114,6 +1114,12 @@ def cmd_report(args):
     for name in files:
         known.update(m['id'] for m in mutants_of(name, read_source(name)))
     stale = sorted(i for i in eq if i not in known)
+    # A survivor of an earlier run whose line has changed since is no
+    # mutant of today's source: it is left out of the counts, and named.
+    gone = sorted(i for i, r in results.items()
+                  if r['status'] == 'survived' and i not in known)
+    for i in gone:
+        del results[i]
     # A mutant listed as equivalent after it ran counts as equivalent
     for i, r in list(results.items()):
         if i in eq and r['status'] != 'equivalent':
@@ -1138,7 +1144,7 @@ def cmd_report(args):
             'killed': c['killed'], 'killed_by_fuzz': by_fuzz,
             'survived': c['survived'], 'did_not_build': c['did-not-build'],
             'equivalent': c['equivalent'], 'same_code': c['same-code'],
-            'score': None if score is None else round(score, 3),
+            'score': None if score is None else round(score, 4),
             'seconds_per_mutant': round(mean(secs), 1),
             'survivors': [{k: r[k] for k in ('id', 'line', 'op', 'diff')}
                           for r in rs if r['status'] == 'survived'],
@@ -1180,7 +1186,7 @@ def cmd_report(args):
                        'same_code')}
     d = all_c['total'] - all_c['did_not_build'] - all_c['equivalent'] - \
         all_c['same_code']
-    all_c['score'] = round(all_c['killed'] / d, 3) if d else None
+    all_c['score'] = round(all_c['killed'] / d, 4) if d else None
 
     os.makedirs(args.out, exist_ok=True)
     doc = {'run': {k: meta.get(k) for k in
@@ -1193,7 +1199,7 @@ def cmd_report(args):
         json.dump(doc, f, indent=1)
 
     def pct(x):
-        return '-' if x is None else '%.0f%%' % (100 * x)
+        return '-' if x is None else '%.1f%%' % (100 * x)
 
     md = ['# Mutation testing of the fast paths', '',
           'make mutate%s%s, %s: %d worker%s; the fuzz target ran %s '
@@ -1275,6 +1281,10 @@ def cmd_report(args):
     if stale:
         md += ['', 'Entries of %s that match no mutant any more (the '
                'line changed): %s.' % (EQUIVALENT, ', '.join(stale))]
+    if gone:
+        md += ['', 'Survivors of the earlier run whose line changed since '
+               '(no mutant of the source any more; not counted): %s.' %
+               ', '.join(gone)]
     with open(os.path.join(args.out, 'mutate.md'), 'w') as f:
         f.write('\n'.join(md) + '\n')
     for name in rows + ['all']:

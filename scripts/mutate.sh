@@ -26,8 +26,9 @@
 #                   mutants it did not get to
 #   RETEST=1        test the last run's survivors again, against the
 #                   tests as they are now (a survivor whose line changed
-#                   since keeps its result); the report then counts them
-#                   as they came out
+#                   since is no mutant any more: the report names it and
+#                   leaves it out); the report then counts them as they
+#                   came out
 #
 # A mutant of slabifier.c, slabifier.h or derive_debug.c is first built
 # in user space (tools/testing/modslab) and fuzzed from the seeds with a
