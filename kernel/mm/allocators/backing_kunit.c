@@ -28,6 +28,14 @@ static const char *describe(struct kunit *test, struct kmem_cache *s)
 	return buf;
 }
 
+static struct slab_cache_stats stats_of(struct kmem_cache *s)
+{
+	struct slab_cache_stats st;
+
+	slab_cache_stats(s->cache, &st);
+	return st;
+}
+
 /*
  * Parsing
  */
@@ -239,29 +247,92 @@ static void backing_kmalloc_set(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmalloc_set_destroy(set), 0);
 }
 
-/* A mempool on a kmem_cache whose slabs come from a page reserve */
+/*
+ * A page allocator over the buddy allocator that fails every request once
+ * told to, as a buddy allocator out of memory would for requests that may
+ * not wait, and counts the requests it failed.
+ */
+struct failing_pa {
+	struct page_allocator	pa;
+	bool			fail;
+	atomic_t		failed;
+};
+
+static struct folio *failing_alloc(struct page_allocator *pa, gfp_t gfp,
+				   unsigned int order, int node)
+{
+	struct failing_pa *f = container_of(pa, struct failing_pa, pa);
+
+	if (READ_ONCE(f->fail)) {
+		atomic_inc(&f->failed);
+		return NULL;
+	}
+	return page_allocator_alloc(pa->base, gfp, order, node);
+}
+
+static void failing_free(struct page_allocator *pa, struct folio *folio,
+			 unsigned int order)
+{
+	page_allocator_free(pa->base, folio, order);
+}
+
+static void failing_release(struct page_allocator *pa)
+{
+	kfree(container_of(pa, struct failing_pa, pa));
+}
+
+static const struct page_allocator_ops failing_ops = {
+	.alloc		= failing_alloc,
+	.free		= failing_free,
+	.release	= failing_release,
+};
+
+/*
+ * A mempool over a kmem_cache on a reserve of two order-0 blocks, whose base
+ * fails once the reserve is filled: the pool still hands out its minimum
+ * and every object of the two slabs the reserve lends, each slab of the
+ * reserve's order, and all of it goes back to the reserve.
+ */
 static void backing_mempool_on_reserve(struct kunit *test)
 {
+	struct failing_pa *f = kzalloc(sizeof(*f), GFP_KERNEL);
 	struct page_allocator *pa;
+	unsigned int per, i, n;
 	struct kmem_cache *s;
 	mempool_t *pool;
-	void *a, *b;
+	void **p;
 
-	pa = reserve_page_allocator(buddy_page_allocator(), 0, 2);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	page_allocator_init(&f->pa, &failing_ops, "failing",
+			    buddy_page_allocator());
+	pa = reserve_page_allocator(&f->pa, 0, 2);
+	page_allocator_put(&f->pa);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(pa));
 	s = kmem_cache_create_backed("backing-kunit-pool", 128, NULL, 0, pa,
 				     NULL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(describe(test, s),
-					   "slabifier -> reserve(2/2 of order 0) -> buddy"));
+					   "slabifier -> reserve(2/2 of order 0) -> failing"));
+	per = stats_of(s).objs_per_slab;
+	p = kunit_kcalloc(test, 2 * per + 1, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+
+	WRITE_ONCE(f->fail, true);
 	pool = mempool_create_slab_pool(4, s);
 	KUNIT_ASSERT_NOT_NULL(test, pool);
-	a = mempool_alloc(pool, GFP_KERNEL);
-	b = mempool_alloc(pool, GFP_KERNEL);
-	KUNIT_EXPECT_NOT_NULL(test, a);
-	KUNIT_EXPECT_NOT_NULL(test, b);
-	mempool_free(a, pool);
-	mempool_free(b, pool);
+	for (n = 0; n <= 2 * per; n++) {
+		p[n] = mempool_alloc(pool, GFP_NOWAIT | __GFP_NOWARN);
+		if (!p[n])
+			break;
+		KUNIT_EXPECT_EQ(test, folio_order(virt_to_folio(p[n])), 0U);
+	}
+	/* The pool's four are objects of the first lent slab */
+	KUNIT_EXPECT_EQ(test, n, 2 * per);
+	KUNIT_EXPECT_EQ(test, reserve_page_allocator_available(pa), 0U);
+	KUNIT_EXPECT_GT(test, atomic_read(&f->failed), 0);
+
+	for (i = 0; i < n; i++)
+		mempool_free(p[i], pool);
 	mempool_destroy(pool);
 	KUNIT_EXPECT_EQ(test, kmem_cache_destroy_backed(s), 0);
 	KUNIT_EXPECT_EQ(test, reserve_page_allocator_available(pa), 2U);
