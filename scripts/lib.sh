@@ -137,9 +137,18 @@ guest_verdict() {
 	status=$(sed -n 's/^modslab-guest: exit \([0-9]*\)$/\1/p' "$log" | tail -n 1)
 	[ -n "$status" ] || fail+=("the guest did not finish its command")
 
-	# KUnit results printed by the guest kernel, if any.
+	# KUnit results printed by the guest kernel, if any: the kernel's
+	# lines before user space that are KTAP.  A message of another part of
+	# the kernel (a driver probing beside the tests) printed between a
+	# suite's "KTAP version" and its "# Subtest:" line makes kunit.py take
+	# every suite after it for a level deeper; KUnit indents all it prints
+	# but the top level, whose lines are KTAP ones.
 	if grep -q 'KTAP version' "$log"; then
-		python3 "$LINUX/tools/testing/kunit/kunit.py" parse "$log" >"$log.kunit" 2>&1 || true
+		sed '/^modslab-guest: begin$/,$d' "$log" | awk '
+			!match($0, /^\[ *[0-9]+\.[0-9]+\] /) { next }
+			{ rest = substr($0, RLENGTH + 1) }
+			rest ~ /^[ \t]/ || rest ~ /^(KTAP version|TAP version|[0-9]+\.\.[0-9]|(not )?ok [0-9]|#)/' >"$log.ktap"
+		python3 "$LINUX/tools/testing/kunit/kunit.py" parse "$log.ktap" >"$log.kunit" 2>&1 || true
 		res=$(kunit_summary "$log.kunit")
 		summary=${res% ; *}
 		read -r kpassed kfailed <<<"${res##* ; }"

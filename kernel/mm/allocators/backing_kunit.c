@@ -308,8 +308,9 @@ static void backing_mempool_on_reserve(struct kunit *test)
 	pa = reserve_page_allocator(&f->pa, 0, 2);
 	page_allocator_put(&f->pa);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(pa));
-	s = kmem_cache_create_backed("backing-kunit-pool", 128, NULL, 0, pa,
-				     NULL);
+	/* Its own slabs, of order 0, whatever slab_debug= asks for */
+	s = kmem_cache_create_backed("backing-kunit-pool", 128, NULL,
+				     SLAB_NO_USER_FLAGS, pa, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(describe(test, s),
 					   "slabifier -> reserve(2/2 of order 0) -> failing"));
