@@ -297,4 +297,22 @@ slabifier_create_order0(struct page_allocator *pa, const char *name,
 	return c;
 }
 
+#if IS_ENABLED(CONFIG_MODSLAB_KUNIT_TEST)
+/*
+ * For tests: NR_SLAB_UNRECLAIMABLE_B of node @nid in pages, with the CPUs'
+ * deltas, which a plain read of the node's counter misses.
+ */
+static inline long slab_unreclaimable_pages(int nid)
+{
+	struct pglist_data *pgdat = NODE_DATA(nid);
+	long pages = atomic_long_read(&pgdat->vm_stat[NR_SLAB_UNRECLAIMABLE_B]);
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		pages += per_cpu_ptr(pgdat->per_cpu_nodestats, cpu)->
+			 vm_node_stat_diff[NR_SLAB_UNRECLAIMABLE_B];
+	return pages;
+}
+#endif
+
 #endif /* MM_ALLOCATORS_INTERNAL_H */

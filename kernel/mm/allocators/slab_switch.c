@@ -149,6 +149,15 @@ static struct sw_chain *sw_cur(struct slab_switch *sw)
 	return rcu_dereference_protected(sw->cur, lockdep_is_held(&sw->lock));
 }
 
+/*
+ * Is the first chain neither current nor among the retired ones (emptied
+ * and kept for the cache's life)?  Context: @sw->lock held.
+ */
+static bool sw_first_apart(struct slab_switch *sw)
+{
+	return !sw->first->list.next && sw->first != sw_cur(sw);
+}
+
 /**
  * slab_switch_active() - does a kmem_cache go through a switch
  * @c: the kmem_cache's ->cache.
@@ -392,7 +401,7 @@ static void sw_stats(struct slab_cache *c, struct slab_cache_stats *st)
 	slab_cache_stats(sw_cur(sw)->c, st);
 	list_for_each_entry(ch, &sw->old, list)
 		sw_add_stats(st, ch->c);
-	if (!sw->first->list.next && sw->first != sw_cur(sw))
+	if (sw_first_apart(sw))
 		sw_add_stats(st, sw->first->c);
 	mutex_unlock(&sw->lock);
 }
@@ -435,6 +444,14 @@ static bool sw_chain_empty(struct sw_chain *ch)
 
 static bool sw_cache_alive(struct kmem_cache *s);
 
+/* Keep @sw, taken out of its cache, until the cache is released */
+static void sw_put_aside(struct slab_switch *sw)
+{
+	spin_lock(&sw_aside_lock);
+	list_add(&sw->aside, &sw_aside);
+	spin_unlock(&sw_aside_lock);
+}
+
 /*
  * Take the switch out of its cache, which is alive: the first chain is
  * current and holds every object in use.  Context: slab_mutex and
@@ -449,9 +466,7 @@ static void sw_take_out(struct slab_switch *sw)
 	WRITE_ONCE(s->switched, false);
 	if (!sw->no_merge)
 		WRITE_ONCE(s->flags, s->flags & ~SLAB_NO_MERGE);
-	spin_lock(&sw_aside_lock);
-	list_add(&sw->aside, &sw_aside);
-	spin_unlock(&sw_aside_lock);
+	sw_put_aside(sw);
 }
 
 /*
@@ -576,8 +591,7 @@ static bool sw_busy(struct slab_switch *sw)
 	bool busy;
 
 	busy = !sw_chain_empty(sw_cur(sw)) ||
-	       (!sw->first->list.next && sw->first != sw_cur(sw) &&
-		!sw_chain_empty(sw->first));
+	       (sw_first_apart(sw) && !sw_chain_empty(sw->first));
 	list_for_each_entry(ch, &sw->old, list)
 		busy |= !sw_chain_empty(ch);
 	return busy;
@@ -613,7 +627,7 @@ static int sw_destroy(struct slab_cache *c)
 
 	mutex_lock(&sw->lock);
 	cur = sw_cur(sw);
-	first_off = !sw->first->list.next && sw->first != cur;
+	first_off = sw_first_apart(sw);
 	if (sw_busy(sw)) {
 		/* Keep everything, so that late frees still find their chain. */
 		mutex_unlock(&sw->lock);
@@ -716,7 +730,7 @@ unsigned int slab_switch_nr_chains(struct slab_cache *c)
 	mutex_lock(&sw->lock);
 	list_for_each_entry(ch, &sw->old, list)
 		n++;
-	if (!sw->first->list.next && sw->first != sw_cur(sw))
+	if (sw_first_apart(sw))
 		n++;
 	mutex_unlock(&sw->lock);
 	return n;
@@ -943,13 +957,10 @@ static int sw_set(struct kmem_cache *s, unsigned int debug, bool rcu)
 out:
 	mutex_unlock(&sw->lock);
 	if (!slab_switch_active(s->cache)) {
-		if (aside) {
-			spin_lock(&sw_aside_lock);
-			list_add(&sw->aside, &sw_aside);
-			spin_unlock(&sw_aside_lock);
-		} else {
+		if (aside)
+			sw_put_aside(sw);
+		else
 			sw_discard(sw);
-		}
 	}
 	return PTR_ERR_OR_ZERO(next);
 }
@@ -981,9 +992,9 @@ static bool sw_cache_alive(struct kmem_cache *s)
  * after a "debug"), the cache goes back to that chain, and once the other
  * chains are gone it is as if it had never been switched: the same fast
  * path, mergeable again if it was.  Until then it is never merged with
- * another one; the
- * caches merged into it before are switched with it (they are one cache),
- * and the new chain keeps the alignment each of them asked for.  Its
+ * another one; the caches merged into it before are switched with it
+ * (they are one cache), and the new chain keeps the alignment each of them
+ * asked for.  Its
  * SLAB_* flags stay those it was created with, but for SLAB_POISON, which
  * it loses: init_on_alloc and init_on_free leave alone the objects of a
  * poisoning cache, and after a switch its objects may come from a chain

@@ -552,16 +552,10 @@ static void slabifier_freelist_random(struct kunit *test)
 static unsigned long slab_unreclaimable(void)
 {
 	long pages = 0;
-	int nid, cpu;
+	int nid;
 
-	for_each_online_node(nid) {
-		struct pglist_data *pgdat = NODE_DATA(nid);
-
-		pages += atomic_long_read(&pgdat->vm_stat[NR_SLAB_UNRECLAIMABLE_B]);
-		for_each_possible_cpu(cpu)
-			pages += per_cpu_ptr(pgdat->per_cpu_nodestats, cpu)->
-				 vm_node_stat_diff[NR_SLAB_UNRECLAIMABLE_B];
-	}
+	for_each_online_node(nid)
+		pages += slab_unreclaimable_pages(nid);
 	return max(pages, 0L);
 }
 

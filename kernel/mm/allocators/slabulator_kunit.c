@@ -239,19 +239,6 @@ static void kmalloc_large_fixes_flags(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log_lines_with(test, fixed), before + 1);
 }
 
-/* NR_SLAB_UNRECLAIMABLE_B of node @nid in pages, with the CPUs' deltas. */
-static long slab_unreclaimable_pages(int nid)
-{
-	struct pglist_data *pgdat = NODE_DATA(nid);
-	long pages = atomic_long_read(&pgdat->vm_stat[NR_SLAB_UNRECLAIMABLE_B]);
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		pages += per_cpu_ptr(pgdat->per_cpu_nodestats, cpu)->
-			 vm_node_stat_diff[NR_SLAB_UNRECLAIMABLE_B];
-	return pages;
-}
-
 /*
  * A block of pages kmalloc() hands out comes from the node asked for, or
  * from any node for NUMA_NO_NODE, and counts as unreclaimable slab memory
