@@ -10,7 +10,9 @@
 # suites that provoke them on purpose (kasan, kfence).  Then trinity fuzzes
 # the system calls of the distribution profile's lockdep and KASAN kernels,
 # 30 minutes each (make fuzz-syscalls; FUZZ_MINUTES=n), with the figures of
-# each kernel in the summary.  NOBUILD=1: boot the kernels already built.
+# each kernel in the summary, and the stress module runs 30 minutes on
+# the same kernels (STRESS_MINUTES=n).  NOBUILD=1: boot the kernels
+# already built.
 . "$(dirname "$0")/lib.sh"
 
 s=$TOP/scripts
@@ -178,6 +180,20 @@ if ! MINUTES=${FUZZ_MINUTES:-30} KERNELS=$fuzz_kernels SIDE_BY_SIDE=1 \
 fi
 echo "System call fuzzing (trinity; build/report/fuzz-syscalls.md):"
 sed -n '/^| kernel /,/^$/p' "$BUILD/report/fuzz-syscalls.md" 2>/dev/null || true
+
+# The stress module for STRESS_MINUTES (30) on the distribution profile's
+# lockdep and KASAN kernels side by side (make stress): the load with memcg
+# charges under CPU hotplug, memory pressure and failslab, while the
+# module's caches switch chains (not under KASAN), are read, shrunk and
+# moved.
+progress "the stress module on the distribution profile's lockdep and KASAN kernels (log: build/stress-full.out)"
+if ! KERNELS="modslab+distro+lockdep modslab+distro+modslab-debug" KCSAN=0 \
+	NOBUILD=1 SIDE_BY_SIDE=1 MINUTES=${STRESS_MINUTES:-30} OPS=1000000 \
+	HOTPLUG=20 REPORT=0 "$s/stress.sh" >"$BUILD/stress-full.out" 2>&1; then
+	bad+=("stress: $(sed -n 's/^stress failed: //p' "$BUILD/stress-full.out" | paste -s -d ';')")
+fi
+grep -h -E '^stress-guest: (workers|hotplug|charged|movable)' \
+	"$BUILD"/report/raw/stress-modslab+distro+{lockdep,modslab-debug}.log 2>/dev/null || true
 
 progress "check-full finished"
 if [ ${#bad[@]} -ne 0 ]; then

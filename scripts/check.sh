@@ -123,10 +123,15 @@ else
 	steps_failed+=("kernel-$c")
 	echo "0 1" >"$BUILD/results/kernel-$c"
 fi
-# The stress module of make stress, bounded: MODSLAB with CPU hotplug,
-# failslab and two NUMA nodes (configs/stress.config), SLUB beside it.
-step stress env KERNELS="modslab+stress slub" KCSAN=0 OPS=1000000 HOTPLUG=5 \
-	REPORT=0 "$s/stress.sh"
+# The stress module of make stress, bounded (about 90 s a kernel), on the
+# distribution profile's lockdep kernel of above, SLUB beside it: CPUs
+# allocating and freeing across each other with memcg charges, while the
+# guest switches the chains of the module's caches back and forth, reads
+# all their sysfs files, shrinks them (which moves the objects of the
+# movable cache), takes a CPU off and on line, fills memory and fails
+# allocations (failslab), then destroys a cache whose file it holds open.
+step stress env KERNELS="modslab+distro+lockdep slub" KCSAN=0 CPUS=2 OPS=300000 \
+	HOTPLUG=3 REPORT=0 "$s/stress.sh"
 step fuzz env FUZZ_RUNS=40000 FUZZ_SEED=1 FUZZ_FRESH=1 "$s/fuzz.sh"
 # The same core with the free lists encoded and shuffled
 step fuzz-hardened env FUZZ_RUNS=20000 FUZZ_SEED=1 FUZZ_FRESH=1 FUZZ_HARDENED=1 "$s/fuzz.sh"

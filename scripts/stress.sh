@@ -11,9 +11,12 @@
 # Knobs (environment): OPS (10000000), KCSAN_OPS (OPS), HOTPLUG (20 cycles),
 # FAULTS (10 %), FAIL_CREATE (0; 1: the faults fail cache creations too),
 # PRESSURE (1), WARMUP (OPS / 10), STRESS_ARGS (more module parameters),
-# NUMA (1: two nodes), TIMEOUT (s per boot), REPORT (1: write
-# build/report/stress.md), NOBUILD (1: the kernels already built as they
-# are).  Fails when a run fails.
+# NUMA (1: two nodes), CPUS (4), MINUTES (0: the load is held at least
+# this long, CPU hotplug and the rest going on all the while), TIMEOUT
+# (s per boot), REPORT (1: write build/report/stress.md), NOBUILD (1: the
+# kernels already built as they are), SIDE_BY_SIDE (1: boot the kernels
+# two at a time, in the order of KERNELS, each QEMU on one host thread with
+# CPUS / 2 CPUs).  Fails when a run fails.
 . "$(dirname "$0")/lib.sh"
 
 OPS=${OPS:-10000000}
@@ -27,15 +30,25 @@ STRESS_ARGS=${STRESS_ARGS:-}
 # 1: injected faults fail kmem_cache_create() of the load too
 FAIL_CREATE=${FAIL_CREATE:-0}
 NUMA=${NUMA:-1}
-TIMEOUT=${TIMEOUT:-7200}
+MINUTES=${MINUTES:-0}
+CPUS=${CPUS:-4}
+TIMEOUT=${TIMEOUT:-$((7200 + MINUTES * 60))}
 REPORT=${REPORT:-1}
 KERNELS=${KERNELS:-modslab-debug+stress slub-debug+stress}
 [ "$KCSAN" = 1 ] && KERNELS="$KERNELS modslab+kcsan+stress slub+kcsan+stress"
-# 4 CPUs in two sockets, two nodes of two CPUs each
-SMP=$(two_node_smp 4)
+at_once=1
+if [ "${SIDE_BY_SIDE:-0}" = 1 ]; then
+	at_once=2
+	CPUS=$((CPUS / 2))
+	# One host thread a QEMU: two at once on the two cores
+	THREAD="-accel tcg,thread=single"
+fi
+# The CPUs in two sockets, two nodes of half of them each
+SMP=$(two_node_smp "$CPUS")
 MEM=1024
-numa_args=$(two_node_args 4 $MEM)
+numa_args=$(two_node_args "$CPUS" $MEM)
 [ "$NUMA" = 1 ] || numa_args=
+numa_args="$numa_args ${THREAD:-}"
 # No KUnit at boot; the TSC as clocksource, as for make bench
 APPEND_STRESS="kunit.enable=0 tsc=reliable"
 
@@ -62,15 +75,15 @@ build_module() {
 	cp "$src/modslab_stress.ko" "$BUILD/$cfg/guest-modules/"
 }
 
-# stress_boot CONFIG OPS: the guest run, holding the build lock so that no
-# kernel build competes with the guest for the two cores.
+# stress_boot CONFIG OPS: the guest run (the caller holds the build lock,
+# so that no kernel build competes with the guest for the two cores).
 stress_boot() {
 	local cfg=$1 ops=$2
 
-	with_build_lock env CONFIG="$cfg" SMP=$SMP MEM=$MEM QEMU_ARGS="$numa_args" \
+	env CONFIG="$cfg" SMP="$SMP" MEM=$MEM QEMU_ARGS="$numa_args" \
 		APPEND="$APPEND_STRESS" TIMEOUT="$TIMEOUT" LOG="$raw/stress-$cfg.log" \
 		RESULT="stress-$cfg" \
-		CMD="HOTPLUG=$HOTPLUG FAULTS=$FAULTS PRESSURE=$PRESSURE WARMUP=$((WARMUP < ops ? WARMUP : ops / 10)) guest-stress ops=$ops fail_create=$FAIL_CREATE $STRESS_ARGS" \
+		CMD="HOTPLUG=$HOTPLUG FAULTS=$FAULTS PRESSURE=$PRESSURE MINUTES=$MINUTES WARMUP=$((WARMUP < ops ? WARMUP : ops / 10)) guest-stress ops=$ops fail_create=$FAIL_CREATE $STRESS_ARGS" \
 		"$TOP/scripts/boot.sh"
 }
 
@@ -78,8 +91,6 @@ stress_boot() {
 failed=()
 ran=()
 for cfg in $KERNELS; do
-	ops=$OPS
-	[[ $cfg == *kcsan* ]] && ops=$KCSAN_OPS
 	rm -f "$raw/stress-$cfg.log"
 	if [ "${NOBUILD:-0}" = 1 ] && [ -f "$BUILD/$cfg/arch/x86/boot/bzImage" ]; then
 		echo "NOBUILD=1: build/$cfg as it is" >"$raw/kernel-$cfg.out"
@@ -92,10 +103,28 @@ for cfg in $KERNELS; do
 		failed+=("$cfg: module build")
 		continue
 	fi
-	progress "stress on $cfg: $ops operations, $HOTPLUG hotplug cycles, faults $FAULTS %"
 	ran+=("$cfg")
-	stress_boot "$cfg" "$ops" || failed+=("$cfg: run (log: build/report/raw/stress-$cfg.log)")
 done
+
+# The runs, at_once kernels at a time under one hold of the build lock
+exec 8>"${MODSLAB_BUILD_LOCK:-/tmp/modslab-build.lock}"
+for ((i = 0; i < ${#ran[@]}; i += at_once)); do
+	flock 8
+	pids=()
+	for cfg in "${ran[@]:i:at_once}"; do
+		ops=$OPS
+		[[ $cfg == *kcsan* ]] && ops=$KCSAN_OPS
+		progress "stress on $cfg: $ops operations, $HOTPLUG hotplug cycles, $MINUTES minutes, faults $FAULTS %"
+		stress_boot "$cfg" "$ops" &
+		pids+=($!)
+	done
+	for j in "${!pids[@]}"; do
+		cfg=${ran[i + j]}
+		wait "${pids[j]}" || failed+=("$cfg: run (log: build/report/raw/stress-$cfg.log)")
+	done
+	flock -u 8
+done
+exec 8>&-
 
 if [ "$REPORT" = 1 ] && [ ${#ran[@]} -gt 0 ]; then
 	logs=()

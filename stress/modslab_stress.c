@@ -21,7 +21,14 @@
  *  - allocates with a node preference and counts where the object landed;
  *  - reads, under rcu_read_lock(), objects of the typesafe caches that
  *    other workers published and may free at any time: such memory must
- *    stay an object of its cache until the reader leaves the section.
+ *    stay an object of its cache until the reader leaves the section;
+ *  - on MODSLAB, allocates and frees objects of a cache whose objects move
+ *    (kmem_cache_set_move()), kept in a table all workers share, while
+ *    kmem_cache_shrink() and memory reclaim move them.
+ *
+ * With memcg=Y the workers charge what they allocate from SLAB_ACCOUNT
+ * caches, and a quarter of their kmalloc() calls, to the memory cgroup of
+ * the task that loads the module.
  *
  * Every object is filled with a pattern derived from its address, owner
  * and sequence number, and checked before it is freed; objects of a cache
@@ -37,6 +44,7 @@
  *	stress: result workers=W ops=O pattern_errors=.. ctor_errors=..
  *	        zero_errors=.. typesafe_errors=.. alloc_failures=.. ...
  *	stress: node nid=N requested=R placed=P low=L kfence=K
+ *	stress: movable set=S allocs=A frees=F relocations=M ...
  *
  * (the first on one line): R allocations asked for node N, P of them got
  * memory of node N; of the others, K were KFENCE objects (its pool is
@@ -52,6 +60,7 @@
 #include <linux/kfence.h>
 #include <linux/kthread.h>
 #include <linux/llist.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -59,9 +68,14 @@
 #include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/topology.h>
+#ifdef CONFIG_MODSLAB
+#include <linux/allocator.h>
+#endif
 
 #define STRESS_MAX_WORKERS	64
 #define STRESS_BULK		32
@@ -77,6 +91,8 @@
 #define STRESS_TAG_WORD		2	/* word of an object that holds its tag */
 #define STRESS_REPORTS		10	/* errors described on the console */
 #define STRESS_GFP		(GFP_KERNEL | __GFP_NOWARN)
+#define STRESS_MOVABLE_SLOTS	2048	/* the shared table of movable objects */
+#define STRESS_MOVABLE_SIZE	176
 
 static unsigned long ops = 10000000;
 module_param(ops, ulong, 0444);
@@ -109,6 +125,10 @@ MODULE_PARM_DESC(reuse, "first create a cache under the name of a merged cache j
 static bool hold;
 module_param(hold, bool, 0644);
 MODULE_PARM_DESC(hold, "keep going past ops until this is N again (for what runs beside the load)");
+
+static bool memcg;
+module_param(memcg, bool, 0444);
+MODULE_PARM_DESC(memcg, "charge the load to the memory cgroup of the task loading the module");
 
 static bool done;
 module_param(done, bool, 0444);
@@ -163,7 +183,7 @@ static struct stress_cache caches[] = {
 	{ "stress_ctor_520", 520, 0, stress_ctor_520 },
 	{ "stress_rcu_128", 128, SLAB_TYPESAFE_BY_RCU, NULL },
 	{ "stress_rcu_ctor_256", 256, SLAB_TYPESAFE_BY_RCU, stress_ctor_256 },
-	{ "stress_1024", 1024, SLAB_NO_MERGE, NULL },
+	{ "stress_1024", 1024, SLAB_NO_MERGE | SLAB_ACCOUNT, NULL },
 	{ "stress_3000", 3000, 0, NULL },
 };
 
@@ -197,6 +217,8 @@ struct stress_counts {
 	unsigned long created;
 	unsigned long destroyed;
 	unsigned long moves;
+	unsigned long movable_allocs;
+	unsigned long movable_frees;
 	unsigned long node_req[MAX_NUMNODES];
 	unsigned long node_hit[MAX_NUMNODES];
 	unsigned long node_low[MAX_NUMNODES];
@@ -224,6 +246,7 @@ static atomic_long_t total_ops;
 static atomic_t running;
 static atomic_t reports;
 static unsigned long deadline;
+static struct mem_cgroup *stress_memcg;	/* charged with memcg=Y */
 /*
  * In the names of the caches a worker creates: a merged cache that was
  * destroyed may leave its name behind in /sys/kernel/slab, so that a cache
@@ -499,6 +522,8 @@ static void stress_alloc(struct stress_worker *w, struct stress_slot *s, u32 r)
 	} else {
 		if (r % 16 == 0)
 			gfp |= __GFP_ZERO;
+		if (memcg && !get_random_u32_below(4))
+			gfp |= __GFP_ACCOUNT;
 		s->size = stress_kmalloc_size(r / 16);
 		s->obj = kmalloc(s->size, gfp);
 	}
@@ -648,6 +673,182 @@ static void stress_probe(struct stress_worker *w, u32 r)
 }
 
 /*
+ * The movable cache: its objects are in one table that all workers share,
+ * each slot under its own lock, so that the move callback can find the one
+ * reference to an object and point it at the new place.  An object holds
+ * its slot's number in its first word, and its pattern derives from the
+ * slot and a sequence number rather than from its address, so that it
+ * stays valid wherever the object moves.  The cache is made on SLUB too,
+ * for the same load; only MODSLAB moves its objects.
+ */
+struct stress_mslot {
+	spinlock_t	lock;		/* for obj and seq */
+	void		*obj;
+	u32		seq;
+};
+
+#define STRESS_MOVABLE_IDX	(STRESS_NR_CACHES + 1)	/* in its tag */
+
+static struct kmem_cache *movable;
+static struct stress_mslot *mslots;
+static bool movable_set;		/* kmem_cache_set_move() took it */
+static atomic_t movable_seq;
+static atomic_long_t relocated;		/* moves the callback made */
+static atomic_long_t move_unknown;	/* asked for what no slot holds */
+static atomic_long_t move_errors;	/* bad patterns the callback saw */
+
+static u64 stress_mseed(unsigned int slot, u32 seq)
+{
+	return ((u64)slot * STRESS_STEP) ^ ((u64)seq << 32) ^ 0xffff;
+}
+
+/* The first byte of a movable object of @slot not as filled, or -1 */
+static long stress_mcheck(const void *obj, unsigned int slot, u32 seq)
+{
+	const u64 *w = obj;
+
+	if (w[0] != slot)
+		return 0;
+	return stress_check(obj, 8, STRESS_MOVABLE_SIZE, stress_mseed(slot, seq),
+			    stress_tag(STRESS_MOVABLE_IDX));
+}
+
+/* Empty a random slot (checked, freed) or fill it with a new object */
+static void stress_movable_op(struct stress_worker *w, u32 r)
+{
+	unsigned int slot = r % STRESS_MOVABLE_SLOTS;
+	struct stress_mslot *m = &mslots[slot];
+	void *obj;
+	long off;
+	u32 seq;
+
+	spin_lock(&m->lock);
+	obj = m->obj;
+	m->obj = NULL;
+	if (obj) {
+		off = stress_mcheck(obj, slot, m->seq);
+		if (off >= 0) {
+			w->c.pattern_errors++;
+			stress_report("movable", obj, STRESS_MOVABLE_SIZE, off);
+		}
+	}
+	spin_unlock(&m->lock);
+	if (obj) {
+		/* A move of it from now on finds the slot empty */
+		kmem_cache_free(movable, obj);
+		w->c.movable_frees++;
+		w->c.ops++;
+		return;
+	}
+	obj = kmem_cache_alloc(movable, STRESS_GFP);
+	if (!obj) {
+		w->c.alloc_failures++;
+		return;
+	}
+	seq = atomic_inc_return(&movable_seq);
+	stress_fill(obj, 0, STRESS_MOVABLE_SIZE, stress_mseed(slot, seq),
+		    stress_tag(STRESS_MOVABLE_IDX));
+	WRITE_ONCE(*(u64 *)obj, slot);
+	spin_lock(&m->lock);
+	if (!m->obj) {
+		m->obj = obj;
+		m->seq = seq;
+		obj = NULL;
+	}
+	spin_unlock(&m->lock);
+	/* Another worker filled the slot meanwhile */
+	if (obj)
+		kmem_cache_free(movable, obj);
+	w->c.movable_allocs++;
+	w->c.ops++;
+}
+
+#ifdef CONFIG_MODSLAB
+/*
+ * @old may be anything the cache holds: an object of a slot, one being
+ * filled or freed, or memory the allocator wiped; only the slot's lock
+ * and pointer say whether it is live.
+ */
+static enum slab_move_result stress_move_object(struct kmem_cache *s,
+						void *old, void *new)
+{
+	/* Racy on purpose: the slot's lock decides */
+	unsigned long slot = data_race(READ_ONCE(*(u64 *)old));
+	enum slab_move_result ret = SLAB_MOVE_DONT_KNOW;
+	struct stress_mslot *m;
+	long off;
+
+	if (slot >= STRESS_MOVABLE_SLOTS)
+		goto out;
+	m = &mslots[slot];
+	spin_lock(&m->lock);
+	if (m->obj == old) {
+		off = stress_mcheck(old, slot, m->seq);
+		if (off >= 0) {
+			atomic_long_inc(&move_errors);
+			stress_report("movable, to be moved", old,
+				      STRESS_MOVABLE_SIZE, off);
+		}
+		memcpy(new, old, STRESS_MOVABLE_SIZE);
+		m->obj = new;
+		ret = SLAB_MOVE_YES;
+	}
+	spin_unlock(&m->lock);
+out:
+	atomic_long_inc(ret == SLAB_MOVE_YES ? &relocated : &move_unknown);
+	return ret;
+}
+#endif
+
+static int stress_movable_init(void)
+{
+	unsigned int i;
+
+	mslots = kvcalloc(STRESS_MOVABLE_SLOTS, sizeof(*mslots), GFP_KERNEL);
+	if (!mslots)
+		return -ENOMEM;
+	for (i = 0; i < STRESS_MOVABLE_SLOTS; i++)
+		spin_lock_init(&mslots[i].lock);
+	movable = kmem_cache_create("stress_movable_176", STRESS_MOVABLE_SIZE, 0,
+				    SLAB_NO_MERGE | SLAB_ACCOUNT, NULL);
+	if (!movable) {
+		kvfree(mslots);
+		return -ENOMEM;
+	}
+#ifdef CONFIG_MODSLAB
+	/* Refused, with a message, under KASAN or allocation profiling */
+	movable_set = !kmem_cache_set_move(movable, stress_move_object);
+#endif
+	return 0;
+}
+
+/* Every object left in the table checked and freed; the cache destroyed */
+static void stress_movable_exit(void)
+{
+	unsigned int i;
+	long off;
+
+	if (!movable)
+		return;
+	for (i = 0; i < STRESS_MOVABLE_SLOTS; i++) {
+		struct stress_mslot *m = &mslots[i];
+
+		if (!m->obj)
+			continue;
+		off = stress_mcheck(m->obj, i, m->seq);
+		if (off >= 0) {
+			atomic_long_inc(&move_errors);
+			stress_report("movable", m->obj, STRESS_MOVABLE_SIZE, off);
+		}
+		kmem_cache_free(movable, m->obj);
+		m->obj = NULL;
+	}
+	kmem_cache_destroy(movable);
+	movable = NULL;
+	kvfree(mslots);
+}
+
+/*
  * With fail_create=N, a task fault injection may fail (make-it-fail) does
  * not fail while it creates a cache.
  */
@@ -752,6 +953,10 @@ static void stress_batch(struct stress_worker *w)
 			stress_probe(w, r);
 			continue;
 		}
+		if (what >= 9 && what < 17) {
+			stress_movable_op(w, r);
+			continue;
+		}
 		s = &w->slots[r % live];
 		r /= live;
 		if (s->obj && what < 9) {
@@ -792,8 +997,11 @@ static void stress_finish(struct stress_worker *w)
 static int stress_worker_fn(void *arg)
 {
 	struct stress_worker *w = arg;
+	struct mem_cgroup *old_memcg;
 	unsigned long n = 0;
 
+	/* What SLAB_ACCOUNT and __GFP_ACCOUNT charge: the loader's memcg */
+	old_memcg = set_active_memcg(stress_memcg);
 	if (churn)
 		stress_churn(w, true);
 	while (!kthread_should_stop()) {
@@ -812,6 +1020,7 @@ static int stress_worker_fn(void *arg)
 	}
 	if (!w->finished)
 		stress_finish(w);
+	set_active_memcg(old_memcg);
 	return 0;
 }
 
@@ -840,6 +1049,7 @@ static void stress_stop(void)
 	rcu_barrier();
 	for (i = 0; i < nr_workers; i++)
 		kfree(pool[i].slots);
+	stress_movable_exit();
 	stress_destroy_caches();
 }
 
@@ -853,7 +1063,8 @@ static void stress_print(void)
 	int nid;
 
 	pr_info("result workers=%u ops=%lu pattern_errors=%lu ctor_errors=%lu zero_errors=%lu typesafe_errors=%lu alloc_failures=%lu bulk_failures=%lu create_failures=%lu remote_frees=%lu xnode_frees=%lu rcu_frees=%lu bulk_ops=%lu node_ops=%lu probes=%lu caches_created=%lu caches_destroyed=%lu moves=%lu\n",
-		nr_workers, SUM(ops), SUM(pattern_errors), SUM(ctor_errors),
+		nr_workers, SUM(ops),
+		SUM(pattern_errors) + atomic_long_read(&move_errors), SUM(ctor_errors),
 		SUM(zero_errors), SUM(typesafe_errors), SUM(alloc_failures),
 		SUM(bulk_failures), SUM(create_failures), SUM(remote_frees),
 		SUM(xnode_frees), SUM(rcu_frees), SUM(bulk_ops), SUM(node_ops),
@@ -862,6 +1073,9 @@ static void stress_print(void)
 		pr_info("node nid=%d requested=%lu placed=%lu low=%lu kfence=%lu\n",
 			nid, SUM(node_req[nid]), SUM(node_hit[nid]),
 			SUM(node_low[nid]), SUM(node_kfence[nid]));
+	pr_info("movable set=%d allocs=%lu frees=%lu relocations=%ld unknown=%ld\n",
+		movable_set, SUM(movable_allocs), SUM(movable_frees),
+		atomic_long_read(&relocated), atomic_long_read(&move_unknown));
 }
 
 /*
@@ -894,15 +1108,21 @@ static int __init stress_init(void)
 		return -EINVAL;
 	if (reuse)
 		stress_reuse();
+	if (memcg)
+		stress_memcg = get_mem_cgroup_from_mm(current->mm);
 	for (i = 0; i < STRESS_NR_CACHES; i++) {
 		caches[i].cache = kmem_cache_create(caches[i].name, caches[i].size,
 						    0, caches[i].flags, caches[i].ctor);
 		if (!caches[i].cache)
 			goto out_caches;
 	}
+	err = stress_movable_init();
+	if (err)
+		goto out_caches;
+	err = -ENOMEM;
 	pool = kcalloc(nr_workers, sizeof(*pool), GFP_KERNEL);
 	if (!pool)
-		goto out_caches;
+		goto out_movable;
 	for (i = 0; i < nr_workers; i++) {
 		pool[i].id = i;
 		init_llist_head(&pool[i].inbox);
@@ -923,8 +1143,9 @@ static int __init stress_init(void)
 		}
 		pool[i].task = t;
 	}
-	pr_info("start workers=%u ops=%lu seconds=%u live=%u churn=%u nodes=%u\n",
-		nr_workers, ops, seconds, live, churn, num_node_state(N_MEMORY));
+	pr_info("start workers=%u ops=%lu seconds=%u live=%u churn=%u nodes=%u memcg=%s movable=%d\n",
+		nr_workers, ops, seconds, live, churn, num_node_state(N_MEMORY),
+		stress_memcg ? "loader's" : "none", movable_set);
 	for (i = 0; i < nr_workers; i++)
 		wake_up_process(pool[i].task);
 	return 0;
@@ -938,8 +1159,11 @@ out_pool:
 	for (i = 0; i < nr_workers; i++)
 		kfree(pool[i].slots);
 	kfree(pool);
+out_movable:
+	stress_movable_exit();
 out_caches:
 	stress_destroy_caches();
+	mem_cgroup_put(stress_memcg);
 	return err;
 }
 
@@ -948,6 +1172,7 @@ static void __exit stress_exit(void)
 	stress_stop();
 	stress_print();
 	kfree(pool);
+	mem_cgroup_put(stress_memcg);
 }
 
 module_init(stress_init);
