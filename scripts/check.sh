@@ -98,15 +98,15 @@ else
 fi
 
 # The distribution profile with lockdep, two NUMA nodes and memcg: every
-# modslab suite runs (none may skip but the allocation profiling case),
+# modslab suite runs (none may skip but the allocation profiling cases),
 # CPU hotplug cycles among them, with init_on_free so that the free hooks
 # write to what they free.
 c=modslab+distro+lockdep
 if CONFIG=$c "$s/kernel.sh"; then
-	# Allocation profiling is not in the distribution profile: its case
-	# runs in the UML kernel only.
+	# Allocation profiling is not in the distribution profile: its cases
+	# run in the UML kernel only.
 	step boot-$c env CONFIG=$c SMP="$(two_node_smp 2)" MEM=2048 NOSKIP='modslab_.*' \
-		SKIP_OK='cache_alloc_tags' \
+		SKIP_OK='cache_alloc_tags|move_keeps_alloc_tag' \
 		APPEND="init_on_free=1" \
 		QEMU_ARGS="$(two_node_args 2 2048)" \
 		CMD=guest-modslab TIMEOUT=1200 "$s/boot.sh"

@@ -113,8 +113,8 @@ STAGES = {
                 'args': ['init_on_free=1'], 'qemu': ''},
     'slub': {'arch': 'um', 'configs': ['kunit-slub'], 'args': [],
              'qemu': ''},
-    # Allocation profiling off: objects do not move while it is on, and
-    # the moving suite then skips (UML runs the profiling cases)
+    # Allocation profiling off, as in the distribution profile (UML runs
+    # the profiling cases)
     'modslab-x86_64': {'arch': 'x86_64',
                        'configs': ['kunit-modslab', 'kunit-x86_64',
                                    'kunit-mutate-x86_64'],

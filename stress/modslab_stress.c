@@ -816,7 +816,7 @@ static int stress_movable_init(void)
 		return -ENOMEM;
 	}
 #ifdef CONFIG_MODSLAB
-	/* Refused, with a message, under KASAN or allocation profiling */
+	/* Refused, with a message, under KASAN */
 	movable_set = !kmem_cache_set_move(movable, stress_move_object);
 #endif
 	return 0;

@@ -26,14 +26,14 @@
  * holding it).
  *
  * The allocator moves objects below the kernel's object hooks: kmemleak is
- * told, init_on_free wipes the old place, and a memcg charge follows the
- * object.  A charge is of the bytes of one cache on one node, so the
- * object cgroup pointer moves from the old place's object extension to the
- * new one's, and a charged object is not moved to another node (it stays
- * for a later shrink).  KASAN's shadow and allocation tags stay with the
- * old place: while either is active, objects do not move
- * (kmem_cache_set_move() says so, and shrinking only gives back empty
- * slabs).
+ * told, init_on_free wipes the old place, and what the old place's object
+ * extension holds follows the object: the memcg charge (object cgroup
+ * pointer and reference) and the allocation profiling tag, so that the
+ * profile still counts the object once, at its call site.  A charge is of
+ * the bytes of one cache on one node, so a charged object is not moved to
+ * another node (it stays for a later shrink).  KASAN's shadow stays with
+ * the old place: under KASAN objects do not move (kmem_cache_set_move()
+ * says so, and shrinking only gives back empty slabs).
  */
 
 #define pr_fmt(fmt) "slab: " fmt
@@ -59,43 +59,84 @@ static const char *slab_move_unsupported(struct kmem_cache *s)
 {
 	if (s->flags & SLAB_KASAN)
 		return "KASAN tracks objects where they are";
-	if (mem_alloc_profiling_enabled())
-		return "allocation profiling tags objects where they are";
 	return NULL;
 }
 
+#ifdef CONFIG_SLAB_OBJ_EXT
+/* Does an object's extension entry hold a memcg charge? */
+static bool slab_ext_charged(const struct slabobj_ext *e)
+{
 #ifdef CONFIG_MEMCG
+	return e->objcg;
+#else
+	return false;
+#endif
+}
+
+/* Does it hold anything that moves with the object: a charge, a tag? */
+static bool slab_ext_used(const struct slabobj_ext *e)
+{
+#ifdef CONFIG_MEM_ALLOC_PROFILING
+	if (e->ref.ct)
+		return true;
+#endif
+	return slab_ext_charged(e);
+}
+
 /*
- * Where the memcg charge of @old is, and where it goes with a move to
- * @new: both NULL if @old is not charged.  False if @old may not move to
- * @new now (another node, or no extension vector for @new).
+ * Where the extension entry of @old is, and where it goes with a move to
+ * @new: both NULL if it holds nothing.  False if @old may not move to
+ * @new now (a charge to another node, or no extension vector for @new).
  */
-static bool slab_move_charge(struct kmem_cache *s, void *old, void *new,
-			     struct obj_cgroup ***from, struct obj_cgroup ***to)
+static bool slab_move_ext(struct kmem_cache *s, void *old, void *new,
+			  struct slabobj_ext **from, struct slabobj_ext **to)
 {
 	struct slab *os = virt_to_slab(old), *ns = virt_to_slab(new);
 	struct slabobj_ext *ext = slab_obj_exts(os);
 
 	*from = NULL;
 	*to = NULL;
-	if (!ext || !ext[obj_to_index(s, os, old)].objcg)
+	if (!ext || !slab_ext_used(&ext[obj_to_index(s, os, old)]))
 		return true;
-	if (slab_nid(os) != slab_nid(ns))
+	ext += obj_to_index(s, os, old);
+	if (slab_ext_charged(ext) && slab_nid(os) != slab_nid(ns))
 		return false;
 	if (!slab_obj_exts(ns) &&
 	    alloc_slab_obj_exts(ns, s, GFP_NOWAIT | __GFP_NOWARN, false))
 		return false;
-	*from = &ext[obj_to_index(s, os, old)].objcg;
-	*to = &slab_obj_exts(ns)[obj_to_index(s, ns, new)].objcg;
+	*from = ext;
+	*to = &slab_obj_exts(ns)[obj_to_index(s, ns, new)];
 	return true;
 }
+
+/*
+ * The charge, with its reference, and the allocation tag go from @from to
+ * @to: the profile still counts the object once, at the site that
+ * allocated it, and neither place is left with a tag that a later
+ * allocation there would find set.
+ */
+static void slab_ext_move(struct slabobj_ext *from, struct slabobj_ext *to)
+{
+#ifdef CONFIG_MEMCG
+	WRITE_ONCE(to->objcg, from->objcg);
+	WRITE_ONCE(from->objcg, NULL);
+#endif
+#ifdef CONFIG_MEM_ALLOC_PROFILING
+	to->ref = from->ref;
+	from->ref.ct = NULL;
+#endif
+}
 #else
-static bool slab_move_charge(struct kmem_cache *s, void *old, void *new,
-			     struct obj_cgroup ***from, struct obj_cgroup ***to)
+static bool slab_move_ext(struct kmem_cache *s, void *old, void *new,
+			  struct slabobj_ext **from, struct slabobj_ext **to)
 {
 	*from = NULL;
 	*to = NULL;
 	return true;
+}
+
+static void slab_ext_move(struct slabobj_ext *from, struct slabobj_ext *to)
+{
 }
 #endif
 
@@ -104,18 +145,15 @@ static enum slab_move_result slab_move_one(struct slab_cache *c, void *old,
 {
 	struct kmem_cache *s = private;
 	kmem_cache_move_fn move = READ_ONCE(s->move);
-	struct obj_cgroup **from, **to;
+	struct slabobj_ext *from, *to;
 	enum slab_move_result ret;
 
-	if (!slab_move_charge(s, old, new, &from, &to))
+	if (!slab_move_ext(s, old, new, &from, &to))
 		return SLAB_MOVE_LATER;
 	ret = move(s, old, new);
 	if (ret == SLAB_MOVE_YES) {
-		/* The charge and its reference go with the object */
-		if (from) {
-			WRITE_ONCE(*to, *from);
-			WRITE_ONCE(*from, NULL);
-		}
+		if (from)
+			slab_ext_move(from, to);
 		/* The allocator frees @old next, past the free hooks */
 		kmemleak_free_recursive(old, s->flags);
 		kmemleak_alloc_recursive(new, s->object_size, 1, s->flags,
@@ -137,9 +175,9 @@ static enum slab_move_result slab_move_one(struct slab_cache *c, void *old,
  *
  * Context: process context, may sleep.
  * Return: 0; -EINVAL (with a message) for a NULL argument; -EOPNOTSUPP
- * (with a message) while KASAN or allocation profiling is active; -EBUSY
- * (with a message) if @s is shared with other users through merging:
- * create it with %SLAB_NO_MERGE.
+ * (with a message) for a cache KASAN tracks; -EBUSY (with a message) if
+ * @s is shared with other users through merging: create it with
+ * %SLAB_NO_MERGE.
  */
 int kmem_cache_set_move(struct kmem_cache *s, kmem_cache_move_fn move)
 {

@@ -6,7 +6,9 @@
  */
 
 #include <kunit/test.h>
+#include <linux/alloc_tag.h>
 #include <linux/allocator.h>
+#include <linux/memcontrol.h>
 #include <linux/mutex.h>
 #include <linux/prandom.h>
 #include <linux/shrinker.h>
@@ -149,7 +151,7 @@ static void move_set(struct kunit *test)
 	int err = kmem_cache_set_move(table->cache, move_cb);
 
 	if (err == -EOPNOTSUPP)
-		kunit_skip(test, "objects cannot move in this kernel (KASAN, memcg or profiling)");
+		kunit_skip(test, "objects cannot move in this kernel (KASAN)");
 	KUNIT_ASSERT_EQ(test, err, 0);
 }
 
@@ -415,6 +417,63 @@ static void move_refusals(struct kunit *test)
 	kmem_cache_destroy(a);
 }
 
+#ifdef CONFIG_MEM_ALLOC_PROFILING
+/* The allocation tag an object's extension entry holds, or NULL */
+static struct codetag *move_tag(struct kmem_cache *s, void *obj)
+{
+	struct slab *slab = virt_to_slab(obj);
+	struct slabobj_ext *ext = slab_obj_exts(slab);
+
+	return ext ? ext[obj_to_index(s, slab, obj)].ref.ct : NULL;
+}
+
+/*
+ * With allocation profiling on, a moved object keeps the tag of the site
+ * that allocated it: the site's counters stay as they are through the
+ * moves, the new places hold the tag, and freeing the objects from there
+ * takes exactly them off the profile.
+ */
+static void move_keeps_alloc_tag(struct kunit *test)
+{
+	struct alloc_tag_counters c0, c1, c2;
+	struct alloc_tag *tag;
+	unsigned int i, kept, untagged = 0;
+	struct codetag *ct = NULL;
+
+	if (!mem_alloc_profiling_enabled())
+		kunit_skip(test, "allocation profiling is off");
+	kept = move_populate(test);
+	for (i = 0; i < MOVE_NR && !ct; i++)
+		if (table->obj[i])
+			ct = move_tag(table->cache, table->obj[i]);
+	KUNIT_ASSERT_NOT_NULL(test, ct);
+	tag = ct_to_alloc_tag(ct);
+	move_set(test);
+	c0 = alloc_tag_read(tag);
+	kmem_cache_shrink(table->cache);
+	KUNIT_EXPECT_GT(test, table->moved, 0U);
+	c1 = alloc_tag_read(tag);
+	KUNIT_EXPECT_EQ(test, c1.calls, c0.calls);
+	KUNIT_EXPECT_EQ(test, c1.bytes, c0.bytes);
+	for (i = 0; i < MOVE_NR; i++) {
+		if (!table->obj[i])
+			continue;
+		untagged += move_tag(table->cache, table->obj[i]) != ct;
+		kmem_cache_free(table->cache, table->obj[i]);
+		table->obj[i] = NULL;
+	}
+	KUNIT_EXPECT_EQ(test, untagged, 0U);
+	c2 = alloc_tag_read(tag);
+	KUNIT_EXPECT_EQ(test, c2.calls, c0.calls - kept);
+	KUNIT_EXPECT_EQ(test, c2.bytes, c0.bytes - (u64)kept * table->cache->size);
+}
+#else
+static void move_keeps_alloc_tag(struct kunit *test)
+{
+	kunit_skip(test, "no allocation profiling in this kernel");
+}
+#endif
+
 static struct kunit_case move_cases[] = {
 	KUNIT_CASE(move_defragments),
 	KUNIT_CASE(move_answer_no),
@@ -424,6 +483,7 @@ static struct kunit_case move_cases[] = {
 	KUNIT_CASE(move_shrinker_not_in_reclaimer),
 	KUNIT_CASE(move_client_frees_neighbours),
 	KUNIT_CASE(move_refusals),
+	KUNIT_CASE(move_keeps_alloc_tag),
 	{}
 };
 
