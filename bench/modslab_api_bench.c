@@ -58,8 +58,13 @@
 #define API_MAX_SIZES	16
 #define API_MAX_N	1024
 
-static unsigned int sizes[API_MAX_SIZES] = { 8, 64, 256, 1024, 4096 };
-static int nr_sizes = 5;
+/*
+ * Powers of two, where finding an object's index is a shift, and the
+ * common strides that are not (kmalloc-96 and -192, dentry, an inode):
+ * there it is a reciprocal multiply.
+ */
+static unsigned int sizes[API_MAX_SIZES] = { 8, 64, 96, 192, 256, 700, 1024, 4096 };
+static int nr_sizes = 8;
 module_param_array(sizes, uint, &nr_sizes, 0444);
 MODULE_PARM_DESC(sizes, "object sizes (kmalloc sizes up to 8192)");
 

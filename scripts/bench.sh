@@ -14,10 +14,12 @@
 # Then bench/report.py writes bench.md, bench.json and the plots.
 #
 # 4. The kernel API (kmem_cache_alloc, kmalloc, bulk, kfree_bulk, remote
-#    free, kfree_rcu) in instructions: the SLUB and the MODSLAB kernel of
-#    the distribution profile and of the small configuration under QEMU's
-#    icount mode (API=0 skips it), and the profile's SLUB_TINY for its
-#    Slab: after boot (TINY=0 skips that).
+#    free, kfree_rcu) in instructions: stock SLUB (configs/slub-stock:
+#    the framework not built), SLUB with the framework beside it and the
+#    MODSLAB kernel, of the distribution profile and of the small
+#    configuration (API_PROFILES), under QEMU's icount mode (API=0 skips
+#    it), with the differences of their .config files; and the profile's
+#    SLUB_TINY for its Slab: after boot (TINY=0 skips that).
 # 5. Scale: the same module in the SLUB and the MODSLAB kernel of the
 #    distribution profile at 1, 2, 4 and 8 vCPUs, on one NUMA node and on
 #    two, in instructions: n allocations then n frees, and the remote
@@ -27,7 +29,8 @@
 # Knobs (environment): REPS (5), PAIRS (1000000), SIZES (module default),
 # BENCH_ARGS (more module parameters), ROUNDS, FILES, IDLE (60 s), WREPS
 # (5 runs of each workload), UML, SYSTEM, TINY, API, API_ARGS, SCALE,
-# CACHE (0: keep the cache-level logs of the last run, redo the rest).
+# API_PROFILES ('distro small'), CACHE (0: keep the cache-level logs of
+# the last run, redo the rest).
 # A benchmark reports; it never fails on a figure.
 . "$(dirname "$0")/lib.sh"
 
@@ -45,6 +48,7 @@ SYSTEM=${SYSTEM:-1}
 TINY=${TINY:-1}
 API=${API:-1}
 API_ARGS=${API_ARGS:-}
+API_PROFILES=${API_PROFILES:-distro small}
 SCALE=${SCALE:-1}
 scale_sizes=64,1024
 scale_params="reps=1 ops=20000 n=64 sizes=$scale_sizes"
@@ -146,8 +150,8 @@ fi
 #    run one at a time), and with its Slab: after boot.
 rm -f "$raw"/api-*
 if [ "$API" = 1 ]; then
-	for profile in distro small; do
-		for alloc in slub modslab; do
+	for profile in $API_PROFILES; do
+		for alloc in slub-stock slub modslab; do
 			cfg=$alloc
 			[ $profile = distro ] && cfg=$alloc+distro
 			if ! CONFIG=$cfg "$TOP/scripts/kernel.sh" >"$raw/api-kernel-$cfg.out" 2>&1 ||
@@ -162,6 +166,15 @@ if [ "$API" = 1 ]; then
 			QEMU_EXTRA="-accel tcg,thread=single -icount shift=0,sleep=off" \
 				bench_boot "$cfg" "api-$profile-$alloc" "guest-bench-api $api_params" ||
 				warn "the API benchmark boot of $cfg failed (log: build/report/raw/api-$profile-$alloc.log)"
+		done
+		# What the other kernels' configurations change from stock SLUB's
+		sfx=
+		[ $profile = distro ] && sfx=+distro
+		for other in slub modslab; do
+			a=$BUILD/slub-stock$sfx/.config b=$BUILD/$other$sfx/.config
+			[ -f "$a" ] && [ -f "$b" ] &&
+				python3 "$LINUX/scripts/diffconfig" "$a" "$b" \
+					>"$raw/api-$profile-config-$other.diff"
 		done
 	done
 	# The profile's SLUB_TINY, for its Slab: after boot (no module)
