@@ -140,23 +140,62 @@ static noinline u64 api_kmalloc_##sz(gfp_t gfp)			\
 }
 
 API_KMALLOC_CONST(8)
+API_KMALLOC_CONST(16)
+API_KMALLOC_CONST(24)
+API_KMALLOC_CONST(32)
 API_KMALLOC_CONST(64)
+API_KMALLOC_CONST(96)
+API_KMALLOC_CONST(128)
+API_KMALLOC_CONST(192)
 API_KMALLOC_CONST(256)
+API_KMALLOC_CONST(512)
+API_KMALLOC_CONST(700)
 API_KMALLOC_CONST(1024)
+API_KMALLOC_CONST(2048)
 API_KMALLOC_CONST(4096)
 API_KMALLOC_CONST(8192)
+
+/* The sizes with a constant-size variant above; others are not timed so */
+static bool api_kmalloc_const_has(unsigned int size)
+{
+	switch (size) {
+	case 8: case 16: case 24: case 32: case 64: case 96: case 128:
+	case 192: case 256: case 512: case 700: case 1024: case 2048:
+	case 4096: case 8192:
+		return true;
+	}
+	return false;
+}
 
 static u64 api_kmalloc_const(unsigned int size, gfp_t gfp)
 {
 	switch (size) {
 	case 8:
 		return api_kmalloc_8(gfp);
+	case 16:
+		return api_kmalloc_16(gfp);
+	case 24:
+		return api_kmalloc_24(gfp);
+	case 32:
+		return api_kmalloc_32(gfp);
 	case 64:
 		return api_kmalloc_64(gfp);
+	case 96:
+		return api_kmalloc_96(gfp);
+	case 128:
+		return api_kmalloc_128(gfp);
+	case 192:
+		return api_kmalloc_192(gfp);
 	case 256:
 		return api_kmalloc_256(gfp);
+	case 512:
+		return api_kmalloc_512(gfp);
+	case 700:
+		return api_kmalloc_700(gfp);
 	case 1024:
 		return api_kmalloc_1024(gfp);
+	case 2048:
+		return api_kmalloc_2048(gfp);
 	case 4096:
 		return api_kmalloc_4096(gfp);
 	case 8192:
@@ -336,8 +375,9 @@ static void api_size(unsigned int size, void **p, int other)
 		API_RUN("cache_alloc_free", size, rep, ops,
 			api_cache_alloc_free(s));
 		if (size <= KMALLOC_MAX_CACHE_SIZE) {
-			API_RUN("kmalloc_free", size, rep, ops,
-				api_kmalloc_const(size, GFP_KERNEL));
+			if (api_kmalloc_const_has(size))
+				API_RUN("kmalloc_free", size, rep, ops,
+					api_kmalloc_const(size, GFP_KERNEL));
 			API_RUN("kmalloc_var_free", size, rep, ops,
 				api_kmalloc_var(size, GFP_KERNEL));
 			API_RUN("kzalloc_free", size, rep, ops,

@@ -311,7 +311,7 @@ def parse_api(text):
     runs = {}
     for m in API.finditer(text or ""):
         test, size, _n, _rep, ops, cycles = m.groups()
-        if int(ops):
+        if int(ops) and int(cycles):
             runs.setdefault((test, int(size)), []).append(
                 int(cycles) / int(ops))
     mem = APIMEM.search(text or "")
